@@ -1,0 +1,42 @@
+// swift-tools-version: 6.0
+// The installer runs from a RAM-booted initrd, so it links only the toolchain's FoundationEssentials
+// (not Foundation, which drags in ICU) and C libraries that the boot medium carries anyway.
+import PackageDescription
+
+/// A C library from the distribution, reached through a module map and a shim header.
+func systemLibrary(_ name: String, pkgConfig: String, apt: String) -> Target {
+    .systemLibrary(name: name, pkgConfig: pkgConfig, providers: [.apt([apt])])
+}
+
+let package = Package(
+    name: "clan-installer",
+    products: [
+        .executable(name: "clan-installer", targets: ["clan-installer"]),
+    ],
+    targets: [
+        systemLibrary("CUdev", pkgConfig: "libudev", apt: "libudev-dev"),
+        systemLibrary("CBlkid", pkgConfig: "blkid", apt: "libblkid-dev"),
+        systemLibrary("CParted", pkgConfig: "libparted", apt: "libparted-dev"),
+        systemLibrary("CCurl", pkgConfig: "libcurl", apt: "libcurl4-openssl-dev"),
+        .target(name: "CCpuid"),
+
+        // One thin Swift module per C library; no pointer leaves them.
+        .target(name: "Udev", dependencies: ["CUdev"]),
+        .target(name: "Blkid", dependencies: ["CBlkid"]),
+        .target(name: "Parted", dependencies: ["CParted"]),
+        .target(name: "Curl", dependencies: ["CCurl"]),
+
+        // Files, symlinks and child processes: the side effects everything else goes through.
+        .target(name: "Host"),
+        // What the machine is: MachineReport and the prober that reads it from /sys, /proc, /run.
+        .target(name: "Probe", dependencies: ["Host", "Blkid", "Udev", "CCpuid"]),
+        // Argument parsing, subcommands, and the one place errors become messages and exit codes.
+        .target(name: "CLI", dependencies: ["Host", "Probe"]),
+        .executableTarget(name: "clan-installer", dependencies: ["CLI"]),
+
+        .testTarget(name: "HostTests", dependencies: ["Host"]),
+        .testTarget(name: "LibraryTests", dependencies: ["Blkid", "Parted", "Udev", "Curl", "Host"]),
+        .testTarget(name: "ProbeTests", dependencies: ["Probe", "Parted", "Host"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "Probe"]),
+    ]
+)
