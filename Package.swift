@@ -34,9 +34,11 @@ let package = Package(
         .target(name: "CLI", dependencies: ["Host", "Probe"]),
         .executableTarget(name: "clan-installer", dependencies: ["CLI"]),
 
-        .testTarget(name: "HostTests", dependencies: ["Host"]),
-        .testTarget(name: "LibraryTests", dependencies: ["Blkid", "Parted", "Udev", "Curl", "Host"]),
-        .testTarget(name: "ProbeTests", dependencies: ["Probe", "Parted", "Host"]),
-        .testTarget(name: "CLITests", dependencies: ["CLI", "Probe"]),
+        // Image files, loop devices and fixture paths shared by the tests; cleans up after itself.
+        .target(name: "TestSupport", dependencies: ["Host"], path: "Tests/TestSupport"),
+        .testTarget(name: "HostTests", dependencies: ["Host", "TestSupport"]),
+        .testTarget(name: "LibraryTests", dependencies: ["Blkid", "Parted", "Udev", "Curl", "Host", "TestSupport"]),
+        .testTarget(name: "ProbeTests", dependencies: ["Probe", "Parted", "Host", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "Probe", "Host", "TestSupport"]),
     ]
 )

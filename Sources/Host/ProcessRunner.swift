@@ -19,35 +19,15 @@ public struct ProcessRunner: CommandRunner {
             throw CommandError(command: command, reason: .couldNotStart(errno: code))
         }
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, stdinPipe[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
-
-        // The child gets default signal handling even if we ignore SIGPIPE or block SIGINT.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigfillset(&defaults)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-
-        var pid: pid_t = 0
-        let spawnStatus = withCStrings([command.executable] + command.arguments) { argv in
-            withCStrings(Self.environment(adding: command.environment)) { envp in
-                posix_spawnp(&pid, command.executable, &actions, &attributes, argv, envp)
-            }
-        }
+        let spawned = spawnProcess(command, stdin: stdinPipe[0], stdout: stdoutPipe[1], stderr: stderrPipe[1])
         close(stdinPipe[0]); close(stdoutPipe[1]); close(stderrPipe[1])
-        guard spawnStatus == 0 else {
+        let pid: pid_t
+        switch spawned {
+        case .success(let started):
+            pid = started
+        case .failure(let failure):
             close(stdinPipe[1]); close(stdoutPipe[0]); close(stderrPipe[0])
-            throw CommandError(command: command, reason: .couldNotStart(errno: spawnStatus))
+            throw CommandError(command: command, reason: .couldNotStart(errno: failure.errno))
         }
 
         let (stdout, stderr) = Self.pump(input: command.input, to: stdinPipe[1], from: stdoutPipe[0], and: stderrPipe[0])
@@ -93,21 +73,9 @@ public struct ProcessRunner: CommandRunner {
         return (outputs[outFD]!, outputs[errFD]!)
     }
 
-    private static func exitCode(_ status: Int32) -> Int32 {
+    static func exitCode(_ status: Int32) -> Int32 {
         let signal = status & 0x7f
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
-    }
-
-    private static func environment(adding extra: [String: String]) -> [String] {
-        var entries: [String] = []
-        var index = 0
-        while let entry = environ[index] {
-            let text = String(cString: entry)
-            let name = String(text.prefix(while: { $0 != "=" }))
-            if extra[name] == nil { entries.append(text) }
-            index += 1
-        }
-        return entries + extra.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
     }
 }
 
@@ -117,11 +85,4 @@ private func makePipe(_ fds: inout [Int32]) -> Bool {
     guard pipe(&fds) == 0 else { return false }
     for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
     return true
-}
-
-/// Calls `body` with a NULL-terminated C array of the strings, valid only during the call.
-private func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
-    let pointers = strings.map { strdup($0) }
-    defer { pointers.forEach { free($0) } }
-    return body(pointers + [nil])
 }

@@ -11,7 +11,7 @@ public enum ReportText {
             if disk.readOnly { facts.append("read-only") }
             // virtio and loop devices report "rotational" without meaning it.
             if [.sata, .nvme, .scsi, .usb].contains(disk.transport) { facts.append(disk.rotational ? "HDD" : "SSD") }
-            lines.append("  \(pad(disk.name, 9)) \(pad(disk.model ?? "unknown model", 28)) \(facts.joined(separator: ", "))")
+            lines.append("  \(pad(disk.name, 9)) \(pad(disk.model ?? (disk.transport == .loop ? "disk image" : "unknown model"), 28)) \(facts.joined(separator: ", "))")
             var identity: [String] = []
             if let serial = disk.serial { identity.append("serial \(serial)") }
             if let wwn = disk.wwn { identity.append("wwn \(wwn)") }

@@ -1,0 +1,72 @@
+import Host
+
+/// The repository's Tests/Fixtures directory.
+public let fixturesDirectory: String = {
+    var path = #filePath
+    for _ in 0..<2 { path = String(path[..<path.lastIndex(of: "/")!]) }
+    return path + "/Fixtures"
+}()
+
+/// Runs a command that must succeed in test setup; its error carries the command and output.
+@discardableResult
+public func sh(_ executable: String, _ arguments: String..., input: String = "") throws -> String {
+    try ProcessRunner().check(Command(executable, arguments, input: Array(input.utf8))).stdoutText.trimmingWhitespace()
+}
+
+/// A directory under /tmp, removed with everything in it when the value is released.
+public final class TemporaryDirectory {
+    public let path: String
+    public init() throws {
+        path = try sh("mktemp", "-d", "/tmp/clan-test.XXXXXX")
+    }
+    deinit { _ = try? ProcessRunner().run(Command("rm", ["-rf", path])) }
+}
+
+/// A sparse image file, optionally attached to a loop device with partition nodes.
+///
+/// Everything it set up is torn down when it is released — also when the test failed or threw —
+/// in reverse order: mounts, partition nodes, the loop device, the file.
+public final class DiskImage {
+    public let directory: TemporaryDirectory
+    public let path: String
+    public private(set) var loopDevice: String?
+    private var mountPoints: [String] = []
+
+    public init(megabytes: Int) throws {
+        directory = try TemporaryDirectory()
+        path = directory.path + "/disk.img"
+        try sh("truncate", "-s", "\(megabytes)M", path)
+    }
+
+    /// Attaches the image to a free loop device. This host's kernel parses no GPT, so partition nodes
+    /// (`/dev/loopNp1`) are added from the table with `partx -a` (the BLKPG ioctl) when asked.
+    @discardableResult
+    public func attach(addPartitionNodes: Bool = false) throws -> String {
+        let device = try sh("losetup", "--find", "--show", path)
+        loopDevice = device
+        if addPartitionNodes { try sh("partx", "-a", device) }
+        return device
+    }
+
+    /// The kernel name of the loop device (`loop3`).
+    public var loopName: String? { loopDevice.map { String($0.dropFirst("/dev/".count)) } }
+
+    public func partition(_ number: Int) -> String { loopDevice! + "p\(number)" }
+
+    public func mount(_ device: String, options: [String] = []) throws -> String {
+        let target = directory.path + "/mnt\(mountPoints.count)"
+        try sh("mkdir", target)
+        _ = try ProcessRunner().check(Command("mount", options + [device, target]))
+        mountPoints.append(target)
+        return target
+    }
+
+    deinit {
+        let runner = ProcessRunner()
+        for target in mountPoints.reversed() { _ = try? runner.run(Command("umount", [target])) }
+        if let loopDevice {
+            _ = try? runner.run(Command("partx", ["-d", loopDevice]))
+            _ = try? runner.run(Command("losetup", ["-d", loopDevice]))
+        }
+    }
+}
