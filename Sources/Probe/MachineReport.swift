@@ -87,6 +87,14 @@ public struct Filesystem: Codable, Equatable, Sendable {
     public var version: String?
     /// `filesystem`, `crypto`, `raid`, `other`.
     public var usage: String?
+
+    public init(type: String, label: String? = nil, uuid: String? = nil, version: String? = nil, usage: String? = nil) {
+        self.type = type
+        self.label = label
+        self.uuid = uuid
+        self.version = version
+        self.usage = usage
+    }
 }
 
 /// A device stacked on top of a disk or partition: an open LUKS mapping, an LVM volume, a RAID array.
@@ -164,6 +172,11 @@ public struct PartitionTable: Codable, Equatable, Sendable {
     /// `gpt` or `dos`.
     public var type: String
     public var uuid: String?
+
+    public init(type: String, uuid: String? = nil) {
+        self.type = type
+        self.uuid = uuid
+    }
 }
 
 public struct NetworkInterface: Codable, Equatable, Sendable {

@@ -19,8 +19,9 @@ public enum ByteCount {
 
     /// One decimal below 10 ("1.9 TB", "8.6 GB"), whole numbers above ("475 GB"), rounded to nearest.
     private static func oneDecimal(_ bytes: UInt64, _ unit: UInt64) -> String {
+        if bytes >= 10 * unit { return String((bytes + unit / 2) / unit) }
         let tenths = (bytes * 10 + unit / 2) / unit
-        if tenths >= 100 { return String((tenths + 5) / 10) }
+        if tenths >= 100 { return "10" }
         return tenths % 10 == 0 ? String(tenths / 10) : "\(tenths / 10).\(tenths % 10)"
     }
 }
