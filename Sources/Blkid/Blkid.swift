@@ -68,42 +68,53 @@ public enum Blkid {
         guard blkid_probe_set_device(probe, fd, blkid_loff_t(offset), blkid_loff_t(size)) == 0 else {
             throw BlkidError(path: path, message: "cannot read the device")
         }
+        let wholeDevice = offset == 0
+        var signature = BlockSignature()
+        if wholeDevice {
+            signature.table = try readTable(probe, path: path)
+            blkid_reset_probe(probe)
+        }
+        // A partitioned disk has no filesystem of its own, except ISO hybrid images, whose iso9660
+        // superblock sits beside an MBR: skip the ~60 superblock probers for GPT disks.
+        guard signature.table?.type != "gpt" else { return signature }
+        blkid_probe_enable_partitions(probe, 0)
         blkid_probe_enable_superblocks(probe, 1)
         blkid_probe_set_superblocks_flags(probe, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID | BLKID_SUBLKS_TYPE
             | BLKID_SUBLKS_USAGE | BLKID_SUBLKS_VERSION)
-        let wholeDevice = offset == 0
-        blkid_probe_enable_partitions(probe, wholeDevice ? 1 : 0)
-        if wholeDevice { blkid_probe_set_partitions_flags(probe, BLKID_PARTS_ENTRY_DETAILS) }
-
-        // Full (not "safe") probing: an ISO hybrid image carries both an iso9660 superblock and an MBR,
-        // and we want to see both rather than be told the result is ambiguous.
-        guard blkid_do_fullprobe(probe) >= 0 else { throw BlkidError(path: path, message: "probing failed") }
-
-        var signature = BlockSignature()
+        // -2 means two signatures claim the device (a stale one beside a new one): report neither.
+        let found = blkid_do_safeprobe(probe)
+        guard found != -1 else { throw BlkidError(path: path, message: "probing failed") }
+        guard found == 0 else { return signature }
         if let type = value(probe, "TYPE") {
             signature.superblock = .init(type: type, label: value(probe, "LABEL"), uuid: value(probe, "UUID"),
                                          version: value(probe, "VERSION"), usage: value(probe, "USAGE"))
         }
-        if wholeDevice, let list = blkid_probe_get_partitions(probe), let table = blkid_partlist_get_table(list) {
-            let sectorBytes = UInt64(512)  // libblkid reports partition geometry in 512-byte sectors
-            var entries: [BlockSignature.Entry] = []
-            for index in 0..<max(0, blkid_partlist_numof_partitions(list)) {
-                guard let partition = blkid_partlist_get_partition(list, index) else { continue }
-                let typeString = blkid_partition_get_type_string(partition).map { String(cString: $0) }
-                let mbrType = blkid_partition_get_type(partition)
-                entries.append(.init(
-                    number: Int(blkid_partition_get_partno(partition)),
-                    offset: UInt64(blkid_partition_get_start(partition)) * sectorBytes,
-                    size: UInt64(blkid_partition_get_size(partition)) * sectorBytes,
-                    type: typeString?.lowercased() ?? (mbrType > 0 ? "0x" + String(mbrType, radix: 16) : nil),
-                    name: blkid_partition_get_name(partition).map { String(cString: $0) },
-                    uuid: blkid_partition_get_uuid(partition).map { String(cString: $0) }))
-            }
-            signature.table = .init(type: String(cString: blkid_parttable_get_type(table)),
-                                    uuid: blkid_parttable_get_id(table).map { String(cString: $0) },
-                                    entries: entries)
-        }
         return signature
+    }
+
+    /// The partition table, read with only the partitions chain enabled.
+    private static func readTable(_ probe: blkid_probe, path: String) throws(BlkidError) -> BlockSignature.Table? {
+        blkid_probe_enable_superblocks(probe, 0)
+        blkid_probe_enable_partitions(probe, 1)
+        blkid_probe_set_partitions_flags(probe, BLKID_PARTS_ENTRY_DETAILS)
+        guard blkid_do_safeprobe(probe) >= 0 else { throw BlkidError(path: path, message: "reading the partition table failed") }
+        guard let list = blkid_probe_get_partitions(probe), let table = blkid_partlist_get_table(list) else { return nil }
+        let sectorBytes = UInt64(512)  // libblkid reports partition geometry in 512-byte sectors
+        var entries: [BlockSignature.Entry] = []
+        for index in 0..<max(0, blkid_partlist_numof_partitions(list)) {
+            guard let partition = blkid_partlist_get_partition(list, index) else { continue }
+            let typeString = blkid_partition_get_type_string(partition).map { String(cString: $0) }
+            let mbrType = blkid_partition_get_type(partition)
+            entries.append(.init(
+                number: Int(blkid_partition_get_partno(partition)),
+                offset: UInt64(blkid_partition_get_start(partition)) * sectorBytes,
+                size: UInt64(blkid_partition_get_size(partition)) * sectorBytes,
+                type: typeString?.lowercased() ?? (mbrType > 0 ? "0x" + String(mbrType, radix: 16) : nil),
+                name: blkid_partition_get_name(partition).map { String(cString: $0) },
+                uuid: blkid_partition_get_uuid(partition).map { String(cString: $0) }))
+        }
+        return .init(type: String(cString: blkid_parttable_get_type(table)),
+                     uuid: blkid_parttable_get_id(table).map { String(cString: $0) }, entries: entries)
     }
 
     /// Erases every signature libblkid knows (filesystems, RAID, LUKS, partition tables) from the

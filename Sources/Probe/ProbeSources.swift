@@ -21,8 +21,9 @@ public struct ProbeSources: Sendable {
     public static func live() -> ProbeSources {
         var vendor = [CChar](repeating: 0, count: 13)
         let hasHypervisor = clan_cpuid_hypervisor_vendor(&vendor) == 1
+        // Without udevd (a busybox initramfs) libudev has no database to offer: skip it entirely.
         return ProbeSources(sys: "/sys", proc: "/proc", dev: "/dev", run: "/run", readsDeviceNodes: true,
-                            usesLibudev: true,
+                            usesLibudev: Files.isDirectory("/run/udev/data"),
                             cpuidHypervisor: hasHypervisor ? String(decoding: vendor.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : nil)
     }
 
