@@ -10,7 +10,7 @@ public enum ReportText {
             if disk.removable { facts.append("removable") }
             if disk.readOnly { facts.append("read-only") }
             // virtio and loop devices report "rotational" without meaning it.
-            if [.sata, .nvme, .scsi, .usb].contains(disk.transport) { facts.append(disk.rotational ? "HDD" : "SSD") }
+            if disk.kind == "disk", [.sata, .nvme, .scsi, .usb].contains(disk.transport) { facts.append(disk.rotational ? "HDD" : "SSD") }
             lines.append("  \(pad(disk.name, 9)) \(pad(disk.model ?? (disk.transport == .loop ? "disk image" : "unknown model"), 28)) \(facts.joined(separator: ", "))")
             var identity: [String] = []
             if let serial = disk.serial { identity.append("serial \(serial)") }
