@@ -30,13 +30,13 @@ struct DiskProbe {
             problems.append("\(name) disappeared while it was being read")
             return nil
         }
-        guard let sectors = Files.attribute(dir + "/size").flatMap({ UInt64($0) }) else {
+        guard let sizeBytes = Self.sectorBytes(Files.attribute(dir + "/size")) else {
             problems.append("\(name): could not read its size; left out")
             return nil
         }
         let backingFile = Files.attribute(dir + "/loop/backing_file")
         // Detached loop devices and empty optical drives report size 0: nothing to install to or from.
-        if sectors == 0 { return nil }
+        if sizeBytes == 0 { return nil }
         if name.hasPrefix("loop") && backingFile == nil { return nil }
 
         let devnum = Files.attribute(dir + "/dev")
@@ -63,7 +63,7 @@ struct DiskProbe {
         let logical = Files.attribute(dir + "/queue/logical_block_size").flatMap { Int($0) } ?? 512
         var disk = Disk(
             name: name, path: "/dev/" + name, byId: identity.byId, model: identity.model, serial: identity.serial,
-            wwn: identity.wwn, sizeBytes: sectors * 512, logicalSectorSize: logical,
+            wwn: identity.wwn, sizeBytes: sizeBytes, logicalSectorSize: logical,
             physicalSectorSize: Files.attribute(dir + "/queue/physical_block_size").flatMap { Int($0) } ?? logical,
             rotational: Files.attribute(dir + "/queue/rotational") == "1",
             removable: Files.attribute(dir + "/removable") == "1",
@@ -125,11 +125,11 @@ struct DiskProbe {
         }
         for (dir, record) in partitionRecords {
             guard let number = Files.attribute(dir + "/partition").flatMap({ Int($0) }) else { continue }
-            let start = Files.attribute(dir + "/start").flatMap { UInt64($0) } ?? 0
-            let size = Files.attribute(dir + "/size").flatMap { UInt64($0) } ?? 0
+            let start = Self.sectorBytes(Files.attribute(dir + "/start")) ?? 0
+            let size = Self.sectorBytes(Files.attribute(dir + "/size")) ?? 0
             let kernelName = Self.ueventValue(dir, "PARTNAME")
             content.entries.append(.init(
-                number: number, offset: start * 512, size: size * 512,
+                number: number, offset: start, size: size,
                 type: record?["ID_PART_ENTRY_TYPE"],
                 name: record?["ID_PART_ENTRY_NAME"].map(UdevRecord.unescape) ?? kernelName,
                 uuid: record?["ID_PART_ENTRY_UUID"]))
@@ -139,6 +139,14 @@ struct DiskProbe {
             content.problems.append("no udev data: partition types and filesystems are unknown")
         }
         return content
+    }
+
+    /// sysfs counts sizes and offsets in 512-byte sectors whatever the disk's sector size; nil when the
+    /// value is not a number or too large to be a real disk.
+    static func sectorBytes(_ text: String?) -> UInt64? {
+        guard let sectors = text.flatMap({ UInt64($0) }) else { return nil }
+        let (bytes, overflow) = sectors.multipliedReportingOverflow(by: 512)
+        return overflow ? nil : bytes
     }
 
     static func ueventValue(_ dir: String, _ key: String) -> String? {

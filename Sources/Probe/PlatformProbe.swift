@@ -49,7 +49,7 @@ enum PlatformProbe {
     static func memoryBytes(meminfo: String?, problems: inout [String]) -> UInt64 {
         for line in (meminfo ?? "").split(separator: "\n") where line.hasPrefix("MemTotal:") {
             let fields = line.split(separator: " ")
-            if fields.count >= 2, let kib = UInt64(fields[1]) { return kib * 1024 }
+            if fields.count >= 2, let kib = UInt64(fields[1]), kib < UInt64.max / 1024 { return kib * 1024 }
         }
         problems.append("could not read the memory size from /proc/meminfo")
         return 0

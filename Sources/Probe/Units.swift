@@ -19,7 +19,7 @@ public enum ByteCount {
 
     /// One decimal below 10 ("1.9 TB", "8.6 GB"), whole numbers above ("475 GB"), rounded to nearest.
     private static func oneDecimal(_ bytes: UInt64, _ unit: UInt64) -> String {
-        if bytes >= 10 * unit { return String((bytes + unit / 2) / unit) }
+        if bytes >= 10 * unit { return String(bytes / unit + (bytes % unit >= unit / 2 ? 1 : 0)) }
         let tenths = (bytes * 10 + unit / 2) / unit
         if tenths >= 100 { return "10" }
         return tenths % 10 == 0 ? String(tenths / 10) : "\(tenths / 10).\(tenths % 10)"
