@@ -2,16 +2,21 @@
 SWIFT ?= swift
 BIN := .build/release/clan-installer
 
-.PHONY: build release test demo bench clean
+.PHONY: deps build release test demo bench clean
+
+## Debian packages from .ci/packages, installed only when one is missing (needs root).
+deps:
+	@missing=$$(for p in $$(grep -v '^#' .ci/packages); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y --no-install-recommends $$missing; fi
 
 build:
 	$(SWIFT) build
 
-release:
+release: deps
 	$(SWIFT) build -c release --static-swift-stdlib
 
 ## Everything CI runs: unit, fixture, live (loop device) and CLI tests. Needs root.
-test:
+test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 
