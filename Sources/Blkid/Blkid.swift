@@ -81,8 +81,13 @@ public enum Blkid {
         blkid_probe_enable_superblocks(probe, 1)
         blkid_probe_set_superblocks_flags(probe, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID | BLKID_SUBLKS_TYPE
             | BLKID_SUBLKS_USAGE | BLKID_SUBLKS_VERSION)
+        // The ZFS prober reads four 256 KiB labels, more than all others together: look for ZFS only
+        // when no other signature is found (a ZFS member carries none of the others).
+        var found = withFilter(probe, BLKID_FLTR_NOTIN, ["zfs_member"]) { blkid_do_safeprobe(probe) }
+        if found == 1 {
+            found = withFilter(probe, BLKID_FLTR_ONLYIN, ["zfs_member"]) { blkid_do_safeprobe(probe) }
+        }
         // -2 means two signatures claim the device (a stale one beside a new one): report neither.
-        let found = blkid_do_safeprobe(probe)
         guard found != -1 else { throw BlkidError(path: path, message: "probing failed") }
         guard found == 0 else { return signature }
         if let type = value(probe, "TYPE") {
@@ -134,6 +139,18 @@ public enum Blkid {
             guard blkid_do_wipe(probe, 0) == 0 else { throw BlkidError(path: path, message: "wiping a signature failed") }
         }
         fsync(fd)
+    }
+
+    /// Runs `body` with the superblock prober restricted by `names` (BLKID_FLTR_ONLYIN or _NOTIN).
+    private static func withFilter(_ probe: blkid_probe, _ mode: Int32, _ names: [String], _ body: () -> Int32) -> Int32 {
+        let pointers = names.map { strdup($0) } + [nil]
+        defer { pointers.forEach { free($0) } }
+        blkid_probe_reset_superblocks_filter(probe)
+        pointers.withUnsafeBufferPointer { buffer in
+            _ = blkid_probe_filter_superblocks_type(probe, mode, UnsafeMutablePointer(mutating: buffer.baseAddress!))
+        }
+        defer { blkid_probe_reset_superblocks_filter(probe) }
+        return body()
     }
 
     private static func value(_ probe: blkid_probe, _ name: String) -> String? {
