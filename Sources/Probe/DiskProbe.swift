@@ -41,6 +41,8 @@ struct DiskProbe {
 
         let devnum = Files.attribute(dir + "/dev")
         let udev = sources.udevRecord(sysPath: dir, devnum: devnum)
+        // An optical drive without a disc still reports a placeholder size; udev knows better.
+        if name.hasPrefix("sr"), let udev, udev.hasDatabaseEntry, udev["ID_CDROM_MEDIA"] != "1" { return nil }
         let transport = Self.transport(name: name, sysPath: dir)
         let identity = DiskIdentity(name: name, sysPath: dir, transport: transport, udev: udev)
         let kernelPartitions = Files.list(dir).filter { Files.exists(dir + "/" + $0 + "/partition") }

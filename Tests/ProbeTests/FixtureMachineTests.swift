@@ -81,6 +81,8 @@ import TestSupport
         let hdd = try #require(report.disks.first { $0.name == "sdb" })
         #expect(hdd.rotational && hdd.sizeBytes > 1_900_000_000_000)
         #expect(hdd.description == "Linux ext4 labelled data (2 TB)")
+        // The DVD drive has no disc in it: nothing to offer, however large its placeholder size.
+        #expect(!report.disks.contains { $0.name == "sr0" })
         // Network boot: no disk holds the running system (only the squashfs loop in RAM).
         #expect(report.bootMedia.allSatisfy { $0.transport == .loop })
         #expect(report.kernelCommandLine.contains("clan.profile="))

@@ -253,7 +253,8 @@ def meminfo(total_kb, used_frac=0.08, cached_kb=800_000, shmem_kb=60_000,
         ("ShmemHugePages", 0), ("ShmemPmdMapped", 0),
         ("FileHugePages", 0), ("FilePmdMapped", 0), ("Unaccepted", 0),
     ]
-    lines = [f"{k + ':':<16}{v:>8} kB" for k, v in vals]
+    lines = [f"HardwareCorrupted: {v:5d} kB" if k == "HardwareCorrupted" else f"{k + ':':<16}{v:>8} kB"
+             for k, v in vals]
     lines += [
         f"{'HugePages_Total:':<16}{hugepage_total:>8}",
         f"{'HugePages_Free:':<16}{hugepage_total:>8}",
@@ -1075,9 +1076,9 @@ def build_desktop():
                      ("ID_CDROM_DVD_PLUS_R_DL", "1"), ("ID_CDROM_MRW", "1"), ("ID_CDROM_MRW_W", "1")],
         id_links=[f"disk/by-id/ata-{ser}"],
         path_links=[f"disk/by-path/{path}", f"disk/by-path/{compat}"],
-        extra_links=["cdrom", "dvd"]))
+        extra_links=["cdrom"]))
 
-    loops(t, 4, attached=dict(backing="/nix-store.squashfs (deleted)", lo_file_name="../nix-store.squashfs",
+    loops(t, 4, attached=dict(backing="/nix-store.squashfs (deleted)", lo_file_name="/nix-store.squashfs",
                               size=2371584, seq=12, inode=4097, backing_dev="0:1"))
     proc_partitions(t)
     return t
@@ -1407,7 +1408,7 @@ def build_server():
              ("ID_FS_TYPE", "ext4"), ("ID_FS_USAGE", "filesystem")],
             watch=False)
 
-    loops(t, 6, attached=dict(backing="/nix-store.squashfs (deleted)", lo_file_name="../nix-store.squashfs",
+    loops(t, 6, attached=dict(backing="/nix-store.squashfs (deleted)", lo_file_name="/nix-store.squashfs",
                               size=2371584, seq=14, inode=4097, backing_dev="0:1"))
     proc_partitions(t)
     return t
@@ -1423,15 +1424,133 @@ BUILDERS = {
 }
 
 
+def check(root):
+    """Consistency checks over a generated tree; returns a list of problems."""
+    errs = []
+    rootr = os.path.realpath(root)
+
+    def read(p):
+        with open(p) as f:
+            return f.read()
+
+    # every symlink is relative and resolves to an existing path inside the tree
+    for dp, dns, fns in os.walk(root):
+        for n in dns + fns:
+            p = os.path.join(dp, n)
+            if not os.path.islink(p):
+                continue
+            r = os.path.realpath(p)
+            if os.readlink(p).startswith("/"):
+                errs.append(f"absolute symlink {p}")
+            if not (r == rootr or r.startswith(rootr + os.sep)):
+                errs.append(f"symlink escapes tree: {p}")
+            elif not os.path.exists(r):
+                errs.append(f"dangling symlink: {p}")
+    # block devices: maj:min consistent across sysfs, uevent, udev db; partitions fit
+    devs = {}
+    cls = os.path.join(root, "sys/class/block")
+    def inside(d):
+        return d.startswith(rootr + os.sep) and os.path.isdir(d)
+
+    for name in sorted(os.listdir(cls)):
+        d = os.path.realpath(os.path.join(cls, name))
+        if not inside(d):
+            errs.append(f"sys/class/block/{name} does not lead to a device directory")
+            continue
+        dev = read(f"{d}/dev").strip()
+        uev = dict(line.split("=", 1) for line in read(f"{d}/uevent").splitlines())
+        if uev.get("DEVNAME") != name or f"{uev.get('MAJOR')}:{uev.get('MINOR')}" != dev:
+            errs.append(f"uevent mismatch for {name}")
+        if dev in devs:
+            errs.append(f"{dev} used by {devs[dev]} and {name}")
+        devs[dev] = name
+        if os.path.realpath(os.path.join(root, "sys/dev/block", dev)) != d:
+            errs.append(f"sys/dev/block/{dev} does not point at {name}")
+        db = os.path.join(root, "run/udev/data", f"b{dev}")
+        if not os.path.exists(db):
+            errs.append(f"no udev database entry for {name} ({dev})")
+            continue
+        env = dict(line[2:].split("=", 1) for line in read(db).splitlines() if line.startswith("E:"))
+        if uev["DEVTYPE"] == "partition":
+            parent = os.path.dirname(d)
+            start, size = int(read(f"{d}/start")), int(read(f"{d}/size"))
+            if start + size > int(read(f"{parent}/size")):
+                errs.append(f"{name} does not fit its disk")
+            if (env.get("ID_PART_ENTRY_OFFSET") != str(start) or env.get("ID_PART_ENTRY_SIZE") != str(size)
+                    or env.get("ID_PART_ENTRY_DISK") != read(f"{parent}/dev").strip()
+                    or env.get("ID_PART_ENTRY_NUMBER") != uev.get("PARTN")
+                    or read(f"{d}/partition").strip() != uev.get("PARTN")):
+                errs.append(f"udev/sysfs partition geometry differs for {name}")
+        elif not os.path.islink(os.path.join(root, "sys/block", name)):
+            errs.append(f"no sys/block link for {name}")
+    for f in os.listdir(os.path.join(root, "run/udev/data")):
+        if f[1:] not in devs:
+            errs.append(f"udev database entry {f} has no device")
+    # partitions of one disk do not overlap
+    for name in os.listdir(os.path.join(root, "sys/block")):
+        d = os.path.realpath(os.path.join(root, "sys/block", name))
+        if not inside(d):
+            errs.append(f"sys/block/{name} does not lead to a device directory")
+            continue
+        parts = sorted((int(read(f"{d}/{s}/start")), int(read(f"{d}/{s}/size")), s)
+                       for s in os.listdir(d) if os.path.exists(f"{d}/{s}/partition"))
+        for a, b in zip(parts, parts[1:]):
+            if a[0] + a[1] > b[0]:
+                errs.append(f"{a[2]} overlaps {b[2]}")
+    # holders <-> slaves
+    for dp, dns, fns in os.walk(os.path.join(root, "sys/devices")):
+        if os.path.basename(dp) != "holders":
+            continue
+        lower = os.path.realpath(os.path.dirname(dp))
+        for n in dns + fns:
+            upper = os.path.realpath(os.path.join(dp, n))
+            if os.path.realpath(os.path.join(upper, "slaves", os.path.basename(lower))) != lower:
+                errs.append(f"{lower} held by {n} without matching slaves/ link")
+    # mountinfo: block-backed mounts name known devices
+    for line in read(os.path.join(root, "proc/self/mountinfo")).splitlines():
+        f = line.split()
+        sep = f.index("-")
+        if len(f) != sep + 4 or sep < 6:
+            errs.append(f"malformed mountinfo line: {line}")
+            continue
+        if not f[2].startswith("0:"):
+            if f[2] not in devs:
+                errs.append(f"mountinfo names unknown device {f[2]}")
+            elif f[sep + 2] != f"/dev/{devs[f[2]]}" and not f[sep + 2].startswith("/dev/mapper/"):
+                errs.append(f"mountinfo source {f[sep + 2]} is not {devs[f[2]]}")
+    # proc/partitions agrees with sysfs
+    for line in read(os.path.join(root, "proc/partitions")).splitlines()[2:]:
+        maj, mi, blocks, name = line.split()
+        if devs.get(f"{maj}:{mi}") != name:
+            errs.append(f"proc/partitions line disagrees with sysfs: {line}")
+    # text attributes end in a newline
+    for dp, dns, fns in os.walk(os.path.join(root, "sys")):
+        for n in fns:
+            p = os.path.join(dp, n)
+            if os.path.islink(p) or "/efivars/" in p or n.startswith("vpd_pg"):
+                continue
+            with open(p, "rb") as fh:
+                if not fh.read().endswith(b"\n"):
+                    errs.append(f"attribute without trailing newline: {p}")
+    return errs
+
+
 def main(argv):
     names = argv or list(BUILDERS)
     for n in names:
         if n not in BUILDERS:
             raise SystemExit(f"unknown tree {n!r}; known: {', '.join(BUILDERS)}")
+    failed = False
     for n in names:
         t = BUILDERS[n]()
-        count = sum(len(f) + len(d) for _, d, f in os.walk(t.root))
-        print(f"{n}: {count} entries")
+        files = sum(1 for _, _, fs in os.walk(t.root) for _ in fs)
+        errs = check(t.root)
+        print(f"{n}: {files} files, {len(t.blocks)} block devices, {len(errs)} problems")
+        for e in errs:
+            print("  " + e)
+        failed = failed or bool(errs)
+    if failed:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":
