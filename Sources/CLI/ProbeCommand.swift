@@ -1,3 +1,4 @@
+import Host
 import Probe
 
 /// `clan-installer probe`: what this machine is, for a person or (with --json) for the later stages.
@@ -29,5 +30,3 @@ enum ProbeCommand {
         return .success
     }
 }
-
-import Host

@@ -12,7 +12,7 @@ enum DiskDescription {
             return describe(filesystem, size: disk.sizeBytes, holders: disk.holders)
         }
         if disk.partitions.isEmpty {
-            if disk.partitionTable != nil { return "empty \(disk.partitionTable!.type == "gpt" ? "GPT" : "MBR") partition table" }
+            if let table = disk.partitionTable { return "empty \(table.type == "gpt" ? "GPT" : "MBR") partition table" }
             return contentKnown ? "empty" : "contents unknown"
         }
         var phrases: [String] = []

@@ -2,6 +2,9 @@ import Testing
 import Probe
 import Host
 import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The prober against captured machine trees (Tests/Fixtures/trees, sysfs/procfs/udev laid out as real
 /// kernels and udev write them). Each probe must equal the saved report in Tests/Fixtures/machines,
@@ -145,7 +148,3 @@ enum Environment {
         getenv(name).map { String(cString: $0) }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif
