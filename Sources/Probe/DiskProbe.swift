@@ -45,11 +45,15 @@ struct DiskProbe {
         if name.hasPrefix("sr"), let udev, udev.hasDatabaseEntry, udev["ID_CDROM_MEDIA"] != "1" { return nil }
         let transport = Self.transport(name: name, sysPath: dir)
         let identity = DiskIdentity(name: name, sysPath: dir, transport: transport, udev: udev)
-        let kernelPartitions = Files.list(dir).filter { Files.exists(dir + "/" + $0 + "/partition") }
-        var content = readContent(name: name, udev: udev, kernelPartitions: kernelPartitions.map { dir + "/" + $0 })
+        // The partition nodes the kernel made, by partition number (none where it parses no table).
+        var kernelPartitions: [Int: String] = [:]
+        for child in Files.list(dir) {
+            if let number = Files.attribute(dir + "/" + child + "/partition").flatMap({ Int($0) }) { kernelPartitions[number] = child }
+        }
+        var content = readContent(name: name, udev: udev, kernelPartitions: kernelPartitions.mapValues { dir + "/" + $0 })
 
         let partitions = content.entries.map { entry -> Partition in
-            let partName = kernelPartitions.first { Files.attribute(dir + "/" + $0 + "/partition") == String(entry.number) }
+            let partName = kernelPartitions[entry.number]
                 ?? DiskIdentity.partitionName(disk: name, number: entry.number)
             let partDir = dir + "/" + partName
             let partDevnum = Files.attribute(partDir + "/dev")
@@ -92,7 +96,7 @@ struct DiskProbe {
 
     /// Reads the table and signatures from the device itself when allowed (fresh, and works without
     /// udev or a kernel partition parser), else from udev's database, else from sysfs alone.
-    private func readContent(name: String, udev: UdevRecord?, kernelPartitions: [String]) -> Content {
+    private func readContent(name: String, udev: UdevRecord?, kernelPartitions: [Int: String]) -> Content {
         var content = Content()
         if sources.readsDeviceNodes {
             let node = sources.dev + "/" + name
@@ -117,16 +121,13 @@ struct DiskProbe {
                     + (udev?.hasDatabaseEntry == true ? "; using what udev recorded" : "; its contents are unknown"))
             }
         }
-        let partitionRecords = kernelPartitions.map { dir in
-            (dir, sources.udevRecord(sysPath: dir, devnum: Files.attribute(dir + "/dev")))
-        }
         if let udev, udev.hasDatabaseEntry {
             content.known = true
             content.wholeDisk = udev["ID_PART_TABLE_TYPE"] == nil || udev["ID_FS_TYPE"] == "iso9660" ? udev.filesystem : nil
             content.table = udev["ID_PART_TABLE_TYPE"].map { PartitionTable(type: $0, uuid: udev["ID_PART_TABLE_UUID"]) }
         }
-        for (dir, record) in partitionRecords {
-            guard let number = Files.attribute(dir + "/partition").flatMap({ Int($0) }) else { continue }
+        for (number, dir) in kernelPartitions.sorted(by: { $0.key < $1.key }) {
+            let record = sources.udevRecord(sysPath: dir, devnum: Files.attribute(dir + "/dev"))
             let start = Self.sectorBytes(Files.attribute(dir + "/start")) ?? 0
             let size = Self.sectorBytes(Files.attribute(dir + "/size")) ?? 0
             let kernelName = Self.ueventValue(dir, "PARTNAME")
