@@ -47,6 +47,8 @@ public struct BlockSignature: Sendable, Equatable {
 
     public var superblock: Superblock?
     public var table: Table?
+    /// The signature inside each partition of `table`, by partition number.
+    public var filesystems: [Int: Superblock] = [:]
 }
 
 public struct BlkidError: Error, Equatable, CustomStringConvertible {
@@ -58,25 +60,44 @@ public struct BlkidError: Error, Equatable, CustomStringConvertible {
 /// The thin wrapper around libblkid. Every probe opens the device read-only.
 public enum Blkid {
     /// Probes `path` (a block device or an image file), or the byte range `offset ..< offset+size` of it
-    /// (size 0: to the end). Reads the partition table only when probing from offset 0.
+    /// (size 0: to the end). From offset 0 it also reads the partition table and the signature inside
+    /// every partition, all through one open descriptor and one probe (opening a block device costs
+    /// several ioctls and sysfs look-ups inside libblkid each time).
     public static func probe(_ path: String, offset: UInt64 = 0, size: UInt64 = 0) throws(BlkidError) -> BlockSignature {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw BlkidError(path: path, message: String(cString: strerror(errno))) }
         defer { close(fd) }
         guard let probe = blkid_new_probe() else { throw BlkidError(path: path, message: "out of memory") }
         defer { blkid_free_probe(probe) }
+        try attach(probe, fd, path: path, offset: offset, size: size)
+        var signature = BlockSignature()
+        guard offset == 0 else {
+            signature.superblock = try superblock(probe, path: path)
+            return signature
+        }
+        signature.table = try readTable(probe, path: path)
+        // A partitioned disk has no filesystem of its own, except ISO hybrid images, whose iso9660
+        // superblock sits beside an MBR: skip the superblock probers for GPT disks.
+        if signature.table?.type != "gpt" {
+            blkid_reset_probe(probe)
+            signature.superblock = try superblock(probe, path: path)
+        }
+        for entry in signature.table?.entries ?? [] where entry.size > 0 {
+            try attach(probe, fd, path: path, offset: entry.offset, size: entry.size)
+            signature.filesystems[entry.number] = try? superblock(probe, path: path)
+        }
+        return signature
+    }
+
+    private static func attach(_ probe: blkid_probe, _ fd: Int32, path: String, offset: UInt64, size: UInt64) throws(BlkidError) {
         guard blkid_probe_set_device(probe, fd, blkid_loff_t(offset), blkid_loff_t(size)) == 0 else {
             throw BlkidError(path: path, message: "cannot read the device")
         }
-        let wholeDevice = offset == 0
-        var signature = BlockSignature()
-        if wholeDevice {
-            signature.table = try readTable(probe, path: path)
-            blkid_reset_probe(probe)
-        }
-        // A partitioned disk has no filesystem of its own, except ISO hybrid images, whose iso9660
-        // superblock sits beside an MBR: skip the ~60 superblock probers for GPT disks.
-        guard signature.table?.type != "gpt" else { return signature }
+    }
+
+    /// The filesystem-like signature in the probe's current range, or nil when there is none (or two
+    /// that contradict each other, such as a stale signature beside a new one).
+    private static func superblock(_ probe: blkid_probe, path: String) throws(BlkidError) -> BlockSignature.Superblock? {
         blkid_probe_enable_partitions(probe, 0)
         blkid_probe_enable_superblocks(probe, 1)
         blkid_probe_set_superblocks_flags(probe, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID | BLKID_SUBLKS_TYPE
@@ -87,14 +108,10 @@ public enum Blkid {
         if found == 1 {
             found = withFilter(probe, BLKID_FLTR_ONLYIN, ["zfs_member"]) { blkid_do_safeprobe(probe) }
         }
-        // -2 means two signatures claim the device (a stale one beside a new one): report neither.
         guard found != -1 else { throw BlkidError(path: path, message: "probing failed") }
-        guard found == 0 else { return signature }
-        if let type = value(probe, "TYPE") {
-            signature.superblock = .init(type: type, label: value(probe, "LABEL"), uuid: value(probe, "UUID"),
-                                         version: value(probe, "VERSION"), usage: value(probe, "USAGE"))
-        }
-        return signature
+        guard found == 0, let type = value(probe, "TYPE") else { return nil }
+        return .init(type: type, label: value(probe, "LABEL"), uuid: value(probe, "UUID"),
+                     version: value(probe, "VERSION"), usage: value(probe, "USAGE"))
     }
 
     /// The partition table, read with only the partitions chain enabled.

@@ -107,13 +107,9 @@ struct DiskProbe {
                 if let table = signature.table {
                     content.table = PartitionTable(type: table.type, uuid: table.uuid)
                     content.entries = table.entries
-                    for entry in table.entries {
-                        // Probe inside the whole disk at the partition's offset: works even where the
-                        // kernel made no partition node (no GPT parser, as on this project's CI hosts).
-                        if let found = try? Blkid.probe(node, offset: entry.offset, size: entry.size).superblock {
-                            content.filesystems[entry.number] = Filesystem(found)
-                        }
-                    }
+                    // Read inside the whole disk at each partition's offset: works even where the kernel made
+                    // no partition nodes (no GPT parser, as on this project's CI hosts).
+                    content.filesystems = signature.filesystems.mapValues(Filesystem.init)
                 }
                 return content
             } catch {
