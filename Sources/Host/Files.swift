@@ -121,3 +121,24 @@ public func writeAll(_ text: String, to fd: Int32) {
         }
     }
 }
+
+extension Files {
+    /// Up to `count` bytes at `offset` of a file or device (fewer at its end), for reading on-disk
+    /// structures without mounting them.
+    public static func read(_ path: String, offset: UInt64, count: Int) throws(SystemError) -> [UInt8] {
+        let fd = retryingOnInterrupt { open(path, O_RDONLY | O_CLOEXEC) }
+        guard fd >= 0 else { throw SystemError("open", path: path, errno: errno) }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let got = bytes.withUnsafeMutableBytes { buffer in
+                retryingOnInterrupt { pread(fd, buffer.baseAddress! + done, count - done, off_t(offset) + off_t(done)) }
+            }
+            if got < 0 { throw SystemError("read", path: path, errno: errno) }
+            if got == 0 { break }
+            done += got
+        }
+        return Array(bytes[0..<done])
+    }
+}

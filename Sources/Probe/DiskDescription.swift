@@ -7,6 +7,25 @@ enum DiskDescription {
     ]
     static let espType = "c12a7328-f81f-11d2-ba4b-00a0c93ec93b"
 
+    static func isEFISystemPartition(_ partition: Partition) -> Bool {
+        partition.filesystem?.type == "vfat" && (partition.type == espType || partition.type == "0xef")
+    }
+
+    /// Systems an ESP's `/EFI/<name>` directory belongs to (lower-cased names; FAT ignores case).
+    static let efiOwners: [String: String] = [
+        "microsoft": "Windows", "ubuntu": "Ubuntu", "debian": "Debian", "fedora": "Fedora", "centos": "CentOS",
+        "redhat": "Red Hat", "opensuse": "openSUSE", "sles": "SUSE", "arch": "Arch Linux", "manjaro": "Manjaro",
+        "pop": "Pop!_OS", "elementary": "elementary OS", "mageia": "Mageia", "gentoo": "Gentoo", "nixos": "NixOS",
+        "kali": "Kali", "linuxmint": "Linux Mint", "rocky": "Rocky Linux", "almalinux": "AlmaLinux", "apple": "macOS",
+    ]
+
+    /// The systems an ESP boots, from its directories and systemd-boot entries.
+    static func bootedSystems(_ partition: Partition) -> [String] {
+        var systems = (partition.efiDirectories ?? []).compactMap { efiOwners[$0.lowercased()] }
+        if partition.bootLoaderEntries?.contains(where: { $0.lowercased().hasPrefix("nixos") }) == true { systems.append("NixOS") }
+        return systems.uniqued()
+    }
+
     static func describe(_ disk: Disk, contentKnown: Bool) -> String {
         if let filesystem = disk.filesystem, filesystem.type == "iso9660" || disk.partitions.isEmpty {
             return describe(filesystem, size: disk.sizeBytes, holders: disk.holders)
@@ -31,15 +50,17 @@ enum DiskDescription {
             }
             phrases.append(describe(filesystem, size: partition.sizeBytes, holders: partition.holders))
         }
+        // Systems the ESP boots that nothing above named (their root may be encrypted or unreadable).
+        let named = phrases.joined(separator: " ")
+        let booted = disk.partitions.flatMap(bootedSystems).filter { !named.contains($0) }.uniqued()
+        if !booted.isEmpty { phrases.append("boot loader for " + booted.joined(separator: " and ")) }
         if phrases.isEmpty {
             let esp = disk.partitions.contains { $0.type == espType || $0.filesystem?.type == "vfat" }
             let count = disk.partitions.count
             phrases.append(esp ? "EFI system partition only"
                 : "\(count) partition\(count == 1 ? "" : "s") with no recognised filesystem")
         }
-        var unique: [String] = []
-        for phrase in phrases where !unique.contains(phrase) { unique.append(phrase) }
-        return unique.joined(separator: ", ")
+        return phrases.uniqued().joined(separator: ", ")
     }
 
     static func describe(_ filesystem: Filesystem, size: UInt64, holders: [Holder]) -> String {
@@ -72,5 +93,14 @@ enum DiskDescription {
         default:
             return "\(filesystem.type)\(label) (\(sized))"
         }
+    }
+}
+
+extension Array where Element: Equatable {
+    /// The elements in order, each only the first time it appears.
+    func uniqued() -> [Element] {
+        var result: [Element] = []
+        for element in self where !result.contains(element) { result.append(element) }
+        return result
     }
 }

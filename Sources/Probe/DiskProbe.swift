@@ -52,7 +52,7 @@ struct DiskProbe {
         }
         var content = readContent(name: name, udev: udev, kernelPartitions: kernelPartitions.mapValues { dir + "/" + $0 })
 
-        let partitions = content.entries.map { entry -> Partition in
+        var partitions = content.entries.map { entry -> Partition in
             let partName = kernelPartitions[entry.number]
                 ?? DiskIdentity.partitionName(disk: name, number: entry.number)
             let partDir = dir + "/" + partName
@@ -62,9 +62,15 @@ struct DiskProbe {
                              partLabel: entry.name, partUUID: entry.uuid,
                              byId: identity.byId.map { "\($0)-part\(entry.number)" },
                              filesystem: content.filesystems[entry.number],
+                             efiDirectories: nil, bootLoaderEntries: nil,
                              mountPoints: mountPoints(of: partDevnum), holders: holders(in: partDir))
         }
         content.problems.forEach { problems.append("\(name): \($0)") }
+        if sources.readsDeviceNodes {
+            for index in partitions.indices where DiskDescription.isEFISystemPartition(partitions[index]) {
+                readBootFiles(of: &partitions[index], onDisk: sources.dev + "/" + name)
+            }
+        }
 
         let logical = Files.attribute(dir + "/queue/logical_block_size").flatMap { Int($0) } ?? 512
         var disk = Disk(
@@ -81,6 +87,18 @@ struct DiskProbe {
             bootMediumReason: nil, description: "")
         disk.description = DiskDescription.describe(disk, contentKnown: content.known)
         return disk
+    }
+
+    /// Lists `/EFI` and systemd-boot's `/loader/entries` on an ESP straight from the disk, unmounted.
+    private func readBootFiles(of partition: inout Partition, onDisk node: String) {
+        let start = partition.startBytes, size = partition.sizeBytes
+        let fat = FATDirectory { offset, count in
+            guard offset < size else { return nil }
+            return try? Files.read(node, offset: start + offset, count: Int(min(UInt64(count), size - offset)))
+        }
+        guard let fat else { return }
+        partition.efiDirectories = fat.list(["EFI"])?.filter(\.isDirectory).map(\.name).sorted()
+        partition.bootLoaderEntries = fat.list(["loader", "entries"])?.filter { !$0.isDirectory }.map(\.name).sorted()
     }
 
     // MARK: Content: partition table and filesystems

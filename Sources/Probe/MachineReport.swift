@@ -122,6 +122,11 @@ public struct Partition: Codable, Equatable, Sendable {
     public var partUUID: String?
     public var byId: [String]
     public var filesystem: Filesystem?
+    /// On an EFI system partition read from the device: the directories under `/EFI` (`Microsoft`,
+    /// `ubuntu`, `systemd`, `BOOT`), which tell which systems it boots. Nil when not read.
+    public var efiDirectories: [String]?
+    /// systemd-boot entries in `/loader/entries` (NixOS names them `nixos-generation-N.conf`).
+    public var bootLoaderEntries: [String]?
     public var mountPoints: [String]
     public var holders: [Holder]
 }

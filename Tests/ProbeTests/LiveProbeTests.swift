@@ -126,3 +126,25 @@ import TestSupport
         #expect(try MachineReport.decode(Array(report.json().utf8)) == report)
     }
 }
+
+extension LiveProbeTests {
+    /// An ESP that boots Windows and Ubuntu beside an encrypted root: the ESP, read unmounted, is what
+    /// tells the person which systems they would erase.
+    @Test func espContentsNameTheSystemsItBoots() throws {
+        let image = try DiskImage(megabytes: 128)
+        try Parted.writeTable(image.path, type: .gpt, partitions: [
+            .init(name: "EFI system partition", start: Self.mib, size: 40 * Self.mib, flags: [.esp]),
+            .init(name: "root", start: 41 * Self.mib, size: 80 * Self.mib),
+        ])
+        try image.attach(addPartitionNodes: true)
+        try sh("mkfs.vfat", "-F", "32", image.partition(1))
+        for directory in ["/EFI", "/EFI/Microsoft", "/EFI/ubuntu", "/EFI/BOOT"] { try sh("mmd", "-i", image.partition(1), "::" + directory) }
+        try sh("cryptsetup", "luksFormat", "--type", "luks2", "--batch-mode", "--pbkdf", "pbkdf2", "--pbkdf-force-iterations", "1000",
+               "--key-file=-", image.partition(2), input: "correct horse")
+
+        let disk = try probedDisk(image)
+        #expect(disk.partitions[0].efiDirectories == ["BOOT", "Microsoft", "ubuntu"])
+        #expect(disk.partitions[0].bootLoaderEntries == nil)
+        #expect(disk.description == "encrypted (LUKS2, 84 MB), boot loader for Windows and Ubuntu")
+    }
+}
