@@ -30,8 +30,12 @@ let package = Package(
         .target(name: "Host"),
         // What the machine is: MachineReport and the prober that reads it from /sys, /proc, /run.
         .target(name: "Probe", dependencies: ["Host", "Blkid", "Udev", "CCpuid"]),
+        // What the person wants: the install profile, its strict decoding and validation.
+        .target(name: "Profile"),
+        // The pure planner: MachineReport + InstallProfile -> InstallPlan, and its readable rendering.
+        .target(name: "Plan", dependencies: ["Probe", "Profile"]),
         // Argument parsing, subcommands, and the one place errors become messages and exit codes.
-        .target(name: "CLI", dependencies: ["Host", "Probe"]),
+        .target(name: "CLI", dependencies: ["Host", "Probe", "Profile", "Plan"]),
         .executableTarget(name: "clan-installer", dependencies: ["CLI"]),
 
         // Image files, loop devices and fixture paths shared by the tests; cleans up after itself.
@@ -39,6 +43,8 @@ let package = Package(
         .testTarget(name: "HostTests", dependencies: ["Host", "TestSupport"]),
         .testTarget(name: "LibraryTests", dependencies: ["Blkid", "Parted", "Udev", "Curl", "Host", "TestSupport"]),
         .testTarget(name: "ProbeTests", dependencies: ["Probe", "Parted", "Host", "TestSupport"]),
+        .testTarget(name: "ProfileTests", dependencies: ["Profile", "Host", "TestSupport"]),
+        .testTarget(name: "PlanTests", dependencies: ["Plan", "Probe", "Profile", "Host", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Probe", "Host", "TestSupport"]),
     ]
 )

@@ -1,3 +1,5 @@
+import Profile
+
 /// A bad command line: the message says what is wrong and what to type instead. Exit code 2.
 public struct UsageError: Error, Equatable, CustomStringConvertible {
     public var message: String
@@ -28,7 +30,7 @@ struct ParsedArguments {
             guard word.hasPrefix("-"), word.count > 1 else { positionals.append(word); continue }
             let (name, inline) = Self.split(word)
             guard let spec = specs.first(where: { $0.name == name }) else {
-                throw UsageError(message: "unknown option \(name) for `\(command)`\(Self.suggestion(for: name, among: specs.map(\.name)))."
+                throw UsageError(message: "unknown option \(name) for `\(command)`\(Suggestion.didYouMean(name, among: specs.map(\.name)))."
                     + " See `clan-installer \(command == "clan-installer" ? "" : command + " ")--help`.")
             }
             if spec.value == nil {
@@ -47,25 +49,5 @@ struct ParsedArguments {
     private static func split(_ word: String) -> (String, String?) {
         guard let equals = word.firstIndex(of: "=") else { return (word, nil) }
         return (String(word[..<equals]), String(word[word.index(after: equals)...]))
-    }
-
-    /// ", did you mean --json?" when a known name is within two edits of what was typed.
-    static func suggestion(for typed: String, among names: [String]) -> String {
-        let best = names.map { ($0, editDistance(typed, $0)) }.min { $0.1 < $1.1 }
-        guard let best, best.1 <= 2 else { return "" }
-        return " (did you mean \(best.0)?)"
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        var previous = Array(0...b.count)
-        for i in 1...max(a.count, 1) where !a.isEmpty {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...max(b.count, 1) where !b.isEmpty {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return a.isEmpty ? b.count : previous[b.count]
     }
 }

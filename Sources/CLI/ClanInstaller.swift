@@ -1,5 +1,6 @@
 import Host
 import Probe
+import Profile
 
 /// Where a command's words go. The real program writes to the terminal; tests collect the text.
 public struct Streams: Sendable {
@@ -13,12 +14,15 @@ public struct Streams: Sendable {
 }
 
 /// The exit codes, in one place so scripts and the PXE status reporter can rely on them.
-public enum ExitCode: Int32 {
-    case success = 0
-    /// The command ran and failed (unreadable file, refused plan).
-    case failure = 1
+public struct ExitCode: RawRepresentable, Equatable, Sendable {
+    public var rawValue: Int32
+    public init?(rawValue: Int32) { self.rawValue = rawValue }
+
+    public static let success = ExitCode(rawValue: 0)!
+    /// The command ran and failed (an unreadable file, a damaged report).
+    public static let failure = ExitCode(rawValue: 1)!
     /// The command line was wrong.
-    case usage = 2
+    public static let usage = ExitCode(rawValue: 2)!
 }
 
 /// What every command gets: its parsed arguments, the streams, and the machine (probed or replayed).
@@ -51,6 +55,8 @@ struct Subcommand: Sendable {
     var summary: String
     var usage: String
     var options: [OptionSpec]
+    /// How many plain arguments (file names) the command takes.
+    var positionals: Int = 0
     var run: @Sendable (Context) throws -> ExitCode
 
     func help() -> String {
@@ -68,7 +74,7 @@ public enum ClanInstaller {
     static let machineOption = OptionSpec(name: "--machine", value: "FILE",
                                           help: "use a saved machine report instead of probing this machine")
 
-    static let commands: [Subcommand] = [ProbeCommand.command]
+    static let commands: [Subcommand] = [ProbeCommand.command, ValidateCommand.command, PlanCommand.command]
 
     /// Runs the program with explicit arguments (without the program name) and returns the exit code.
     /// The only place where errors become messages.
@@ -78,6 +84,12 @@ public enum ClanInstaller {
         } catch let error as UsageError {
             streams.err("clan-installer: \(error.message)\n")
             return ExitCode.usage.rawValue
+        } catch let error as InvalidProfile {
+            streams.err("clan-installer: \(error)\n")
+            return ExitCode.invalidProfile.rawValue
+        } catch let error as NoSafePlan {
+            streams.err("clan-installer: \(error)\n")
+            return ExitCode.noSafePlan.rawValue
         } catch {
             streams.err("clan-installer: \(error)\n")
             return ExitCode.failure.rawValue
@@ -113,7 +125,7 @@ public enum ClanInstaller {
         }
         if first == "--version" { streams.out("clan-installer \(version)\n"); return .success }
         guard let command = commands.first(where: { $0.name == first }) else {
-            let hint = ParsedArguments.suggestion(for: first, among: commands.map(\.name))
+            let hint = Suggestion.didYouMean(first, among: commands.map(\.name))
             throw UsageError(message: "unknown command `\(first)`\(hint). Commands: \(commands.map(\.name).joined(separator: ", ")).")
         }
         let rest = Array(remaining.dropFirst())
@@ -122,8 +134,11 @@ public enum ClanInstaller {
             return .success
         }
         let parsed = try ParsedArguments(rest, specs: command.options, command: command.name)
-        if let extra = parsed.positionals.first {
-            throw UsageError(message: "unexpected argument `\(extra)` for `\(command.name)`. See `clan-installer \(command.name) --help`.")
+        if parsed.positionals.count > command.positionals {
+            throw UsageError(message: "unexpected argument `\(parsed.positionals[command.positionals])` for `\(command.name)`. See `clan-installer \(command.name) --help`.")
+        }
+        if parsed.positionals.count < command.positionals {
+            throw UsageError(message: "`\(command.name)` needs \(command.usage.split(separator: " ").first ?? "an argument"). See `clan-installer \(command.name) --help`.")
         }
         return try command.run(Context(arguments: parsed, streams: streams, machineFile: machineFile))
     }
