@@ -85,7 +85,10 @@ enum TargetSelection {
     static func inUseWords(_ disk: Disk) -> String {
         let mounts = disk.mountPoints + disk.partitions.flatMap(\.mountPoints)
         let holders = disk.holders + disk.partitions.flatMap(\.holders)
-        let held = holders.map { "\($0.kind == .raid ? "RAID" : $0.kind == .luks ? "open LUKS mapping" : $0.kind.rawValue) \($0.name)" }
+        let held = holders.map { holder in
+            let kind = holder.kind == .raid ? "RAID" : holder.kind == .luks ? "open LUKS mapping" : holder.kind.rawValue
+            return "\(kind) \(holder.name)" + (holder.kind == .raid ? "" : holder.detail.map { " (\($0))" } ?? "")
+        }
         let stacked = holders.flatMap(\.mountPoints)
         return (mounts.map { "mounted on \($0)" } + held.map { "held by \($0)" } + stacked.map { "mounted on \($0) through it" }).joined(separator: ", ")
     }
@@ -95,7 +98,9 @@ enum TargetSelection {
     }
 
     static func list(_ disks: [Disk]) -> String {
-        disks.isEmpty ? "  (none)" : disks.map { "  - \($0.name): \(summary($0)), holds \($0.description)" }.joined(separator: "\n")
+        disks.isEmpty ? "  (none)" : disks.map { disk in
+            "  - \(disk.name): \(summary(disk)), holds \(disk.description)" + (disk.isBootMedium ? " (the boot medium)" : "")
+        }.joined(separator: "\n")
     }
 
     /// Whether the disk holds anything a person could lose.

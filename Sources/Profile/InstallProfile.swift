@@ -241,3 +241,46 @@ struct AnyKey: CodingKey {
     init?(stringValue: String) { self.stringValue = stringValue }
     init?(intValue: Int) { nil }
 }
+
+// Only the keys that belong to the chosen mode or backend are written, so that a saved profile reads
+// back through the strict decoder, which calls keys of another mode unknown.
+extension NetworkSettings {
+    enum Key: String, CodingKey { case mode, interface, address, gateway, dns, ssid, psk }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(mode, forKey: .mode)
+        switch mode {
+        case .dhcp:
+            try container.encodeIfPresent(interface, forKey: .interface)
+        case .static:
+            try container.encodeIfPresent(interface, forKey: .interface)
+            try container.encodeIfPresent(address, forKey: .address)
+            try container.encodeIfPresent(gateway, forKey: .gateway)
+            try container.encode(dns, forKey: .dns)
+        case .wifi:
+            try container.encodeIfPresent(ssid, forKey: .ssid)
+            try container.encodeIfPresent(psk, forKey: .psk)
+        }
+    }
+}
+
+extension RescueSettings {
+    enum Key: String, CodingKey { case when, backend, peers, endpoint, publicKey, address, helperKeys, oneTimePassword }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(when, forKey: .when)
+        try container.encode(backend, forKey: .backend)
+        switch backend {
+        case .yggdrasil:
+            try container.encode(peers, forKey: .peers)
+        case .wireguard:
+            try container.encodeIfPresent(endpoint, forKey: .endpoint)
+            try container.encodeIfPresent(publicKey, forKey: .publicKey)
+            try container.encodeIfPresent(address, forKey: .address)
+        }
+        try container.encode(helperKeys, forKey: .helperKeys)
+        try container.encode(oneTimePassword, forKey: .oneTimePassword)
+    }
+}

@@ -16,11 +16,16 @@ public struct JSONNode: Equatable, Sendable {
         public var keyLine: Int
         public var keyColumn: Int
         public var value: JSONNode
+
+        public static func == (lhs: Member, rhs: Member) -> Bool { lhs.key == rhs.key && lhs.value == rhs.value }
     }
 
     public var value: Value
     public var line: Int
     public var column: Int
+
+    /// Equal when the values are equal, wherever they were written.
+    public static func == (lhs: JSONNode, rhs: JSONNode) -> Bool { lhs.value == rhs.value }
 
     /// The kind of value in words, for messages ("expected a string, found a number").
     public var kindName: String {
@@ -99,6 +104,8 @@ public struct JSONParser {
         case UInt8(ascii: "f"): try literal("false"); return node(.bool(false))
         case UInt8(ascii: "n"): try literal("null"); return node(.null)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return node(.number(try number()))
+        case let byte where (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20):
+            throw error("expected a value (did you forget quotes around a string?)")
         default: throw error("expected a value (a string, number, object, list, true, false or null)")
         }
     }
