@@ -261,9 +261,12 @@ struct ProfileReader {
 
     private func readRescue(_ reader: ObjectReader?) -> RescueSettings {
         var settings = RescueSettings(when: .onFailure, backend: .yggdrasil, peers: [], endpoint: nil, publicKey: nil, address: nil,
-                                      helperKeys: [], oneTimePassword: false)
+                                      helperKeys: [], oneTimePassword: true)
         guard let reader else { return settings }
-        settings.when = reader.choice("when", default: .onFailure)
+        let when: RescueSettings.When? = reader.choice("when")
+        // A misspelt `when` is already reported; do not pile a consequence of the default on top.
+        let whenIsValid = when != nil || !reader.has("when")
+        settings.when = when ?? .onFailure
         settings.backend = reader.choice("backend", default: .yggdrasil)
         switch settings.backend {
         case .yggdrasil:
@@ -274,9 +277,9 @@ struct ProfileReader {
             settings.address = reader.string("address", validate: Validation.addressWithPrefix)
         }
         settings.helperKeys = reader.strings("helperKeys", validate: Validation.sshPublicKey)
-        settings.oneTimePassword = reader.bool("oneTimePassword", default: false)
+        settings.oneTimePassword = reader.bool("oneTimePassword", default: true)
         reader.finish()
-        if settings.when != .never && settings.helperKeys.isEmpty && !settings.oneTimePassword {
+        if whenIsValid && settings.when != .never && settings.helperKeys.isEmpty && !settings.oneTimePassword {
             issues.add("rescue.helperKeys", "remote help is enabled (when: \"\(settings.when.rawValue)\") but no helper could log in: add helperKeys or allow oneTimePassword", at: reader.node)
         }
         return settings

@@ -64,7 +64,7 @@ import TestSupport
     func randomBytesEverywhereNeverCrash(_ name: String) throws {
         let (directory, root) = try copy(name)
         _ = directory
-        var generator = SplitMix(seed: UInt64(name.utf8.reduce(0) { $0 &* 31 &+ UInt64($1) }))
+        var generator = SeededRandom(seed: UInt64(name.utf8.reduce(0) { $0 &* 31 &+ UInt64($1) }))
         let files = try sh("find", root, "-type", "f").split(separator: "\n").map(String.init)
         for (index, file) in files.enumerated() {
             // Keep some files well-formed but with extreme numbers: the arithmetic must not overflow.
@@ -79,18 +79,5 @@ import TestSupport
         let report = Prober.probe(.captured(root: root))
         _ = report.json()
         _ = ReportText.render(report)
-    }
-}
-
-/// A small deterministic random generator for the garbage tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e3779b97f4a7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58476d1ce4e5b9
-        z = (z ^ (z >> 27)) &* 0x94d049bb133111eb
-        return z ^ (z >> 31)
     }
 }

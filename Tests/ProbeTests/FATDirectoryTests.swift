@@ -43,7 +43,7 @@ import TestSupport
 
     @Test func garbageIsNotAFilesystem() throws {
         let directory = try TemporaryDirectory()
-        var generator = SplitMix(seed: 7)
+        var generator = SeededRandom(seed: 7)
         for round in 0..<200 {
             var bytes = (0..<65536).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
             // Half the rounds look like a boot sector so that the walk itself meets garbage.

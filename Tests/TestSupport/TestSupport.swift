@@ -70,3 +70,16 @@ public final class DiskImage {
         }
     }
 }
+
+/// A small deterministic random generator (SplitMix64) for garbage and fuzz tests: a failure repeats.
+public struct SeededRandom {
+    var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9e3779b97f4a7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58476d1ce4e5b9
+        z = (z ^ (z >> 27)) &* 0x94d049bb133111eb
+        return z ^ (z >> 31)
+    }
+}
