@@ -49,7 +49,7 @@ enum TargetSelection {
     private static func chooseByRule(_ rule: DiskRule, disks: [Disk], profile: InstallProfile, minimumBytes: UInt64) -> Result<(Disk, String), PlanRefusal> {
         var words = [rule.pick.rawValue, rule.kind == .any ? "disk" : rule.kind == .ssd ? "SSD" : "hard disk"]
         if let minSize = rule.minSize { words.append("of at least \(minSize)") }
-        let description = "the " + words.joined(separator: " ")
+        let description = "the rule: the " + words.joined(separator: " ")
         var rejected: [String] = []
         var eligible: [Disk] = []
         for disk in disks {
@@ -77,7 +77,9 @@ enum TargetSelection {
         }
         if disk.isInUse { return "is in use (\(inUseWords(disk))): stop using it first" }
         if disk.sizeBytes < minimumBytes {
-            return "is too small: \(ByteCount.decimal(disk.sizeBytes)); this install needs at least \(ByteCount.binary(minimumBytes))"
+            // Rounded up, so that a disk of exactly the stated size is large enough.
+            let tenths = (minimumBytes * 10 + (1 << 30) - 1) >> 30
+            return "is too small: \(ByteCount.decimal(disk.sizeBytes)); this install needs at least \(tenths / 10).\(tenths % 10) GiB"
         }
         return nil
     }
