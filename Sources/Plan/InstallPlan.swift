@@ -52,6 +52,11 @@ public struct InstallPlan: Codable, Equatable, Sendable {
         }
         public var kind: Kind
         public var detail: String
+
+        public init(kind: Kind, detail: String) {
+            self.kind = kind
+            self.detail = detail
+        }
     }
 
     public struct Layout: Codable, Equatable, Sendable {

@@ -93,3 +93,52 @@ enum ClanInstallerHarness {
 extension String {
     var nonEmptyOrNil: String? { isEmpty ? nil : self }
 }
+
+/// validate and plan: the exit codes tell "invalid profile" (3) from "no safe plan here" (4).
+@Suite struct PlanCommandTests {
+    let root = fixturesDirectory + "/../.."
+
+    @Test func validateAcceptsTheExamples() {
+        let result = runCLI("validate", root + "/profiles/demo.json")
+        #expect(result.status == 0)
+        #expect(result.out.hasSuffix("valid profile for clan-demo, unattended\n"))
+        let withSecrets = runCLI("validate", root + "/profiles/desktop-btrfs-luks.json", "--secrets", root + "/profiles/desktop-btrfs-luks.secrets.json")
+        #expect(withSecrets.status == 0)
+        #expect(!withSecrets.out.contains("change me"), "secrets are never printed")
+    }
+
+    @Test func invalidProfileExitsThreeWithEveryProblem() throws {
+        let directory = try TemporaryDirectory()
+        try Files.write(Array(#"{"version": 1, "identity": {"hostname": "a b"}, "disks": {}}"#.utf8), to: directory.path + "/bad.json")
+        let result = runCLI("validate", directory.path + "/bad.json")
+        #expect(result.status == 3)
+        #expect(result.err.contains("is not a valid profile (4 problems):"))
+        #expect(result.err.contains("  disks: unknown key (did you mean disk?) (line 1, column 49)"))
+        #expect(runCLI("validate").status == 2)
+        #expect(runCLI("validate", "/nonexistent.json").status == 1)
+    }
+
+    @Test func missingSecretIsAnInvalidProfile() throws {
+        let directory = try TemporaryDirectory()
+        try Files.write(Array(#"{"version": 1}"#.utf8), to: directory.path + "/s.json")
+        let result = runCLI("validate", root + "/profiles/desktop-btrfs-luks.json", "--secrets", directory.path + "/s.json")
+        #expect(result.status == 3)
+        #expect(result.err.contains("disk.encryption.passphrase: comes from the secrets file, but"))
+    }
+
+    @Test func planPrintsTheTextPlanOrJSON() throws {
+        let machine = fixturesDirectory + "/machines/qemu-vm.json"
+        let text = runCLI("--machine", machine, "plan", "--profile", root + "/profiles/demo.json")
+        #expect(text.status == 0)
+        #expect(text.out == String(decoding: try Files.read(fixturesDirectory + "/plans/qemu-vm--demo.txt"), as: UTF8.self))
+        let json = runCLI("plan", "--json", "--machine", machine, "--profile", root + "/profiles/demo.json")
+        #expect(json.out == String(decoding: try Files.read(fixturesDirectory + "/plans/qemu-vm--demo.json"), as: UTF8.self))
+    }
+
+    @Test func noSafePlanExitsFour() {
+        let result = runCLI("--machine", fixturesDirectory + "/machines/laptop.json", "plan", "--profile", root + "/profiles/demo.json")
+        #expect(result.status == 4)
+        #expect(result.err.hasPrefix("clan-installer: no safe install plan on this machine: no disk has the serial CLANTEST01."))
+        #expect(runCLI("plan").status == 2)
+    }
+}
