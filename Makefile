@@ -28,6 +28,7 @@ demo: release
 bench: release
 	bench/size
 	bench/probe
+	bench/plan
 
 clean:
 	rm -rf .build
