@@ -20,10 +20,12 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --disable-xctest
 
-## Probe this machine and each captured fixture machine, as a person would see it.
+## Probe this machine and each captured fixture machine, and plan the demo install on the QEMU fixture.
 demo: release
 	$(BIN) probe
 	@for tree in Tests/Fixtures/trees/*/; do echo; echo "== $$tree"; $(BIN) probe --root $$tree; done
+	@echo; echo "== plan of profiles/demo.json on the QEMU fixture machine"
+	$(BIN) --machine Tests/Fixtures/machines/qemu-vm.json plan --profile profiles/demo.json
 
 bench: release
 	bench/size
