@@ -31,9 +31,9 @@ let package = Package(
         // What the machine is: MachineReport and the prober that reads it from /sys, /proc, /run.
         .target(name: "Probe", dependencies: ["Host", "Blkid", "Udev", "CCpuid"]),
         // What the person wants: the install profile, its strict decoding and validation.
-        .target(name: "Profile"),
+        .target(name: "Profile", dependencies: ["Host"]),
         // The pure planner: MachineReport + InstallProfile -> InstallPlan, and its readable rendering.
-        .target(name: "Plan", dependencies: ["Probe", "Profile"]),
+        .target(name: "Plan", dependencies: ["Host", "Probe", "Profile"]),
         // Argument parsing, subcommands, and the one place errors become messages and exit codes.
         .target(name: "CLI", dependencies: ["Host", "Probe", "Profile", "Plan"]),
         .executableTarget(name: "clan-installer", dependencies: ["CLI"]),

@@ -1,3 +1,4 @@
+import Host
 import Probe
 import Profile
 
@@ -148,17 +149,11 @@ public struct InstallPlan: Codable, Equatable, Sendable {
     }
 }
 
-import FoundationEssentials
-
 extension InstallPlan {
-    /// Stable JSON (sorted keys), what `plan --json` prints and the executor reads back.
-    public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try! encoder.encode(self), as: UTF8.self) + "\n"
-    }
+    /// Stable JSON (sorted keys): what `plan --json` prints and the executor reads back.
+    public func json() -> String { StableJSON.encode(self) }
 
     public static func decode(_ bytes: [UInt8]) throws -> InstallPlan {
-        try JSONDecoder().decode(InstallPlan.self, from: Data(bytes))
+        try StableJSON.decode(InstallPlan.self, from: bytes)
     }
 }

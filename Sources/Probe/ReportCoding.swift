@@ -1,17 +1,11 @@
-import FoundationEssentials
+import Host
 
 extension MachineReport {
-    /// The report as stable, pretty-printed JSON with sorted keys: decoding and re-encoding a saved
-    /// report yields the same bytes, so saved machines diff cleanly.
-    public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        // Encoding plain structs of strings, integers and booleans cannot fail.
-        return String(decoding: try! encoder.encode(self), as: UTF8.self) + "\n"
-    }
+    /// The report as stable JSON: a saved report decodes and re-encodes to the same bytes.
+    public func json() -> String { StableJSON.encode(self) }
 
     /// Reads a saved report (`--machine FILE`).
     public static func decode(_ bytes: [UInt8]) throws -> MachineReport {
-        try JSONDecoder().decode(MachineReport.self, from: Data(bytes))
+        try StableJSON.decode(MachineReport.self, from: bytes)
     }
 }

@@ -72,7 +72,8 @@ final class ObjectReader {
         issues.add(childPath(key), message, at: node)
     }
 
-    func string(_ key: String, required: Bool = false, secret: Bool = false) -> String? {
+    /// A non-empty string. Messages here never include the value, so secret fields can use it too.
+    func string(_ key: String, required: Bool = false) -> String? {
         guard let value = member(key) else {
             if required { missing(key) }
             return nil
@@ -85,7 +86,6 @@ final class ObjectReader {
             issues.add(childPath(key), "must not be empty", at: value)
             return nil
         }
-        _ = secret  // messages below never include the value of a secret field
         return text
     }
 

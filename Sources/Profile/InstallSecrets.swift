@@ -35,14 +35,14 @@ public struct InstallSecrets: Equatable, Sendable, CustomStringConvertible {
             if let version = document.member("version"), case .number("1") = version.value {} else {
                 document.missing("version", "must be 1")
             }
-            secrets.diskPassphrase = document.string("diskPassphrase", secret: true)
-            secrets.wifiPSK = document.string("wifiPSK", secret: true)
+            secrets.diskPassphrase = document.string("diskPassphrase")
+            secrets.wifiPSK = document.string("wifiPSK")
             if let wifiPSK = secrets.wifiPSK, !(8...63).contains(wifiPSK.utf8.count) {
                 issues.add("wifiPSK", "a WPA key has 8 to 63 characters", at: document.member("wifiPSK"))
             }
             if let passwords = document.object("userPasswords") {
                 if case .object(let members) = passwords.node.value {
-                    for member in members { secrets.userPasswords[member.key] = passwords.string(member.key, secret: true) }
+                    for member in members { secrets.userPasswords[member.key] = passwords.string(member.key) }
                 }
                 passwords.finish()
             }
