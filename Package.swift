@@ -34,8 +34,10 @@ let package = Package(
         .target(name: "Profile", dependencies: ["Host"]),
         // The pure planner: MachineReport + InstallProfile -> InstallPlan, and its readable rendering.
         .target(name: "Plan", dependencies: ["Host", "Probe", "Profile"]),
+        // The NixOS configuration the install builds: a typed Nix printer and the files of the flake.
+        .target(name: "NixConfig", dependencies: ["Host", "Probe", "Profile", "Plan"]),
         // Argument parsing, subcommands, and the one place errors become messages and exit codes.
-        .target(name: "CLI", dependencies: ["Host", "Probe", "Profile", "Plan"]),
+        .target(name: "CLI", dependencies: ["Host", "Probe", "Profile", "Plan", "NixConfig"]),
         .executableTarget(name: "clan-installer", dependencies: ["CLI"]),
 
         // Image files, loop devices and fixture paths shared by the tests; cleans up after itself.
@@ -45,6 +47,7 @@ let package = Package(
         .testTarget(name: "ProbeTests", dependencies: ["Probe", "Parted", "Host", "TestSupport"]),
         .testTarget(name: "ProfileTests", dependencies: ["Profile", "Host", "TestSupport"]),
         .testTarget(name: "PlanTests", dependencies: ["Plan", "Probe", "Profile", "Host", "TestSupport"]),
+        .testTarget(name: "NixConfigTests", dependencies: ["NixConfig", "Plan", "Probe", "Profile", "Host", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Probe", "Host", "TestSupport"]),
     ]
 )

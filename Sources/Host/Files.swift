@@ -142,3 +142,15 @@ extension Files {
         return Array(bytes[0..<done])
     }
 }
+
+extension Files {
+    /// Creates `path` and any missing parents (like `mkdir -p`).
+    public static func createDirectories(_ path: String, mode: mode_t = 0o755) throws(SystemError) {
+        var current = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            current += "/" + component
+            if mkdir(current, mode) != 0 && errno != EEXIST { throw SystemError("create directory", path: current, errno: errno) }
+        }
+        guard isDirectory(path) else { throw SystemError("create directory", path: path, errno: ENOTDIR) }
+    }
+}

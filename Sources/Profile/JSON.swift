@@ -24,6 +24,12 @@ public struct JSONNode: Equatable, Sendable {
     public var line: Int
     public var column: Int
 
+    public init(value: Value, line: Int = 0, column: Int = 0) {
+        self.value = value
+        self.line = line
+        self.column = column
+    }
+
     /// Equal when the values are equal, wherever they were written.
     public static func == (lhs: JSONNode, rhs: JSONNode) -> Bool { lhs.value == rhs.value }
 
