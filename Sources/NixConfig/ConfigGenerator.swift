@@ -100,17 +100,18 @@ public enum ConfigGenerator {
             .set("i18n.defaultLocale", .raw("settings.locale")),
             .set("console.keyMap", .raw("settings.keyboard")),
             .set("users.mutableUsers", false, comment: """
-                Users come from settings.json. Password hashes are read from files (mode 0600, outside the
-                world-readable Nix store) that the installer wrote.
+                Users come from settings.json (keys a settings app may leave out get defaults here).
+                Password hashes are read from files (mode 0600, outside the world-readable Nix store)
+                that the installer wrote.
                 """),
             .set("users.users", .raw("""
                 builtins.listToAttrs (map (user: {
                     name = user.name;
                     value = {
                       isNormalUser = true;
-                      extraGroups = lib.optional user.admin "wheel" ++ lib.optional config.networking.networkmanager.enable "networkmanager";
-                      openssh.authorizedKeys.keys = user.sshKeys;
-                      hashedPasswordFile = user.hashedPasswordFile;
+                      extraGroups = lib.optional (user.admin or false) "wheel" ++ lib.optional config.networking.networkmanager.enable "networkmanager";
+                      openssh.authorizedKeys.keys = user.sshKeys or [ ];
+                      hashedPasswordFile = user.hashedPasswordFile or null;
                     };
                   }) settings.users) // \(NixPrinter.print(.attrs(rootUser(profile)), indent: 1))
                 """)),

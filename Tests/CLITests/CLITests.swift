@@ -142,3 +142,22 @@ extension String {
         #expect(runCLI("plan").status == 2)
     }
 }
+
+@Suite struct GenerateCommandTests {
+    @Test func writesTheFlakeIntoTheFolder() throws {
+        let directory = try TemporaryDirectory()
+        let out = directory.path + "/etc/nixos"
+        let result = runCLI("--machine", fixturesDirectory + "/machines/qemu-vm.json", "generate",
+                            "--profile", fixturesDirectory + "/../../profiles/demo.json", "--out", out)
+        #expect(result.status == 0, "\(result.err)")
+        for file in ["flake.nix", "configuration.nix", "hardware-configuration.nix", "disko.nix", "settings.json", "README.md",
+                     "networks/home.nix", "networks/home.json"] {
+            #expect(Files.exists(out + "/" + file), "\(file) missing")
+        }
+        #expect(result.out.contains("wrote \(out)/flake.nix"))
+        #expect(runCLI("generate", "--profile", "x.json").status == 2)
+        let refused = runCLI("--machine", fixturesDirectory + "/machines/laptop.json", "generate",
+                             "--profile", fixturesDirectory + "/../../profiles/demo.json", "--out", out)
+        #expect(refused.status == 4)
+    }
+}

@@ -83,3 +83,24 @@ public struct SeededRandom {
         return z ^ (z >> 31)
     }
 }
+
+/// Debian's nix-bin, run offline: `--store dummy://` and no build users, as the tests need no store.
+public enum NixTool {
+    static let environment = ["NIX_CONFIG": "build-users-group =", "NIX_STATE_DIR": "/tmp/clan-test-nix-state"]
+
+    /// `nix-instantiate --parse` on each file; the error output when any fails.
+    public static func parseErrors(_ files: [String]) throws -> String? {
+        var errors = ""
+        for file in files {
+            let result = try ProcessRunner().run(Command("nix-instantiate", ["--parse", "--store", "dummy://", file], environment: environment))
+            if result.status != 0 { errors += file + ": " + result.stderrText }
+        }
+        return errors.isEmpty ? nil : errors
+    }
+
+    /// Evaluates an expression strictly and returns its JSON.
+    public static func evalJSON(_ expression: String) throws -> String {
+        try ProcessRunner().check(Command("nix-instantiate", ["--eval", "--strict", "--json", "--store", "dummy://", "-E", expression],
+                                          environment: environment)).stdoutText
+    }
+}
