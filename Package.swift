@@ -36,8 +36,10 @@ let package = Package(
         .target(name: "Plan", dependencies: ["Host", "Probe", "Profile"]),
         // The NixOS configuration the install builds: a typed Nix printer and the files of the flake.
         .target(name: "NixConfig", dependencies: ["Host", "Probe", "Profile", "Plan"]),
+        // The install engine: executes a plan on real disks, step by step, with a journal and events.
+        .target(name: "Engine", dependencies: ["Host", "Blkid", "Parted", "Probe", "Profile", "Plan", "NixConfig"]),
         // Argument parsing, subcommands, and the one place errors become messages and exit codes.
-        .target(name: "CLI", dependencies: ["Host", "Probe", "Profile", "Plan", "NixConfig"]),
+        .target(name: "CLI", dependencies: ["Host", "Probe", "Profile", "Plan", "NixConfig", "Engine"]),
         .executableTarget(name: "clan-installer", dependencies: ["CLI"]),
 
         // Image files, loop devices and fixture paths shared by the tests; cleans up after itself.
@@ -48,6 +50,7 @@ let package = Package(
         .testTarget(name: "ProfileTests", dependencies: ["Profile", "Host", "TestSupport"]),
         .testTarget(name: "PlanTests", dependencies: ["Plan", "Probe", "Profile", "Host", "TestSupport"]),
         .testTarget(name: "NixConfigTests", dependencies: ["NixConfig", "Plan", "Probe", "Profile", "Host", "TestSupport"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Plan", "Probe", "Profile", "Parted", "Blkid", "Host", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Probe", "Host", "TestSupport"]),
     ]
 )

@@ -79,9 +79,21 @@ public protocol CommandRunner: Sendable {
     /// Runs the command to completion and returns its status and output, whatever the status.
     /// Throws only when the program could not be started.
     func run(_ command: Command) throws(CommandError) -> CommandResult
+
+    /// The same, handing each line of output (stdout or stderr) to `onOutput` as it arrives.
+    func run(_ command: Command, onOutput: (String) -> Void) throws(CommandError) -> CommandResult
 }
 
 extension CommandRunner {
+    /// Runners that cannot stream give the lines once the command has finished.
+    public func run(_ command: Command, onOutput: (String) -> Void) throws(CommandError) -> CommandResult {
+        let result = try run(command)
+        for line in (result.stdoutText + result.stderrText).split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+            onOutput(String(line))
+        }
+        return result
+    }
+
     /// Runs the command and throws unless it exited with status 0.
     @discardableResult
     public func check(_ command: Command) throws(CommandError) -> CommandResult {

@@ -15,3 +15,12 @@ public enum StableJSON {
         try JSONDecoder().decode(type, from: Data(bytes))
     }
 }
+
+extension StableJSON {
+    /// One compact line (sorted keys), for JSON-lines streams.
+    public static func encodeLine<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try! encoder.encode(value), as: UTF8.self) + "\n"
+    }
+}
