@@ -50,6 +50,8 @@ public struct InstallPlan: Codable, Equatable, Sendable {
             case emptyDisk
             /// A guided install: the person must type the confirmation before anything is written.
             case typedConfirmationNeeded
+            /// `install --target-image FILE`: the image file named on the command line.
+            case imageFile
         }
         public var kind: Kind
         public var detail: String

@@ -10,8 +10,19 @@ public enum Planner {
     /// The LUKS mapping name, as disko's examples use it.
     static let luksName = "crypted"
 
-    public static func plan(machine: MachineReport, profile: InstallProfile) -> Result<InstallPlan, PlanRefusal> {
-        guard let selector = profile.disk.target else {
+    /// An install onto a disk image attached to a loop device (`install --target-image`): the image
+    /// path itself is the binding that allows writing to it.
+    public struct ImageTarget: Sendable {
+        public var loopDevice: String
+        public var imagePath: String
+        public init(loopDevice: String, imagePath: String) {
+            self.loopDevice = loopDevice
+            self.imagePath = imagePath
+        }
+    }
+
+    public static func plan(machine: MachineReport, profile: InstallProfile, image: ImageTarget? = nil) -> Result<InstallPlan, PlanRefusal> {
+        if image == nil && profile.disk.target == nil {
             return .failure(PlanRefusal(reason: "the profile does not say which disk to install to (disk.target); the guided installer asks for it"))
         }
         let swapBytes = swapSize(profile, memory: machine.memoryBytes)
@@ -19,14 +30,23 @@ public enum Planner {
             + (profile.disk.layout == .ext4 ? swapBytes : 0)
         let minimum = fixedBytes + TargetSelection.minimumRootBytes + (profile.disk.layout == .btrfs ? swapBytes : 0)
         let chosen: Disk, chosenBy: String
-        switch TargetSelection.choose(selector, machine: machine, profile: profile, minimumBytes: minimum) {
-        case .failure(let refusal): return .failure(refusal)
-        case .success(let result): (chosen, chosenBy) = result
-        }
         let authorization: InstallPlan.Authorization
-        switch TargetSelection.authorization(chosen, profile: profile, commandLine: machine.kernelCommandLine) {
-        case .failure(let refusal): return .failure(refusal)
-        case .success(let result): authorization = result
+        if let image {
+            switch TargetSelection.chooseImage(image, machine: machine, profile: profile, minimumBytes: minimum) {
+            case .failure(let refusal): return .failure(refusal)
+            case .success(let disk): chosen = disk
+            }
+            chosenBy = "the image file \(image.imagePath)"
+            authorization = .init(kind: .imageFile, detail: "installing into the image file \(image.imagePath) named on the command line")
+        } else {
+            switch TargetSelection.choose(profile.disk.target!, machine: machine, profile: profile, minimumBytes: minimum) {
+            case .failure(let refusal): return .failure(refusal)
+            case .success(let result): (chosen, chosenBy) = result
+            }
+            switch TargetSelection.authorization(chosen, profile: profile, commandLine: machine.kernelCommandLine) {
+            case .failure(let refusal): return .failure(refusal)
+            case .success(let result): authorization = result
+            }
         }
 
         let partitions = layout(disk: chosen, profile: profile, firmware: machine.firmware.mode, swapBytes: swapBytes)
@@ -73,7 +93,9 @@ public enum Planner {
         let rootSize = end - next - (swapPartition ? swapBytes : 0)
         let root = rootContent(profile)
         if profile.disk.encryption != nil {
-            add("luks", rootSize, "8309", .init(kind: .luks, luksName: luksName, inner: [root]))
+            // 8300 (Linux filesystem) rather than 8309: libparted 3.5 cannot write the LUKS type GUID, and the
+            // disk and disko.nix must agree.
+            add("luks", rootSize, "8300", .init(kind: .luks, luksName: luksName, inner: [root]))
         } else {
             add("root", rootSize, "8300", root)
         }

@@ -46,6 +46,17 @@ enum TargetSelection {
         return .success((matches[0], description))
     }
 
+    /// The loop device an image file is attached to; it must be that file's, and big enough.
+    static func chooseImage(_ image: Planner.ImageTarget, machine: MachineReport, profile: InstallProfile, minimumBytes: UInt64) -> Result<Disk, PlanRefusal> {
+        guard let disk = machine.disks.first(where: { $0.path == image.loopDevice }), disk.backingFile == image.imagePath else {
+            return .failure(PlanRefusal(reason: "\(image.loopDevice) is not attached to \(image.imagePath)"))
+        }
+        if let problem = unsuitability(disk, profile: profile, minimumBytes: minimumBytes) {
+            return .failure(PlanRefusal(reason: "the image \(image.imagePath) \(problem)"))
+        }
+        return .success(disk)
+    }
+
     private static func chooseByRule(_ rule: DiskRule, disks: [Disk], profile: InstallProfile, minimumBytes: UInt64) -> Result<(Disk, String), PlanRefusal> {
         var words = [rule.pick.rawValue, rule.kind == .any ? "disk" : rule.kind == .ssd ? "SSD" : "hard disk"]
         if let minSize = rule.minSize { words.append("of at least \(minSize)") }

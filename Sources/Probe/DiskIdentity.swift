@@ -5,8 +5,8 @@ import Host
 /// udev's database is preferred (its ata_id reads the full ATA model, which SCSI emulation truncates to
 /// 16 characters). Without udev — a busybox initramfs, this project's CI hosts — the same values are
 /// derived from sysfs, and the by-id names follow udev's rules as closely as sysfs allows.
-struct DiskIdentity {
-    var model: String?
+public struct DiskIdentity {
+    public var model: String?
     var serial: String?
     var wwn: String?
     var byId: [String]
@@ -39,7 +39,7 @@ struct DiskIdentity {
     }
 
     /// The kernel's name for partition `number`: `sda1`, but `nvme0n1p1`, `mmcblk0p1`, `loop0p1`.
-    static func partitionName(disk: String, number: Int) -> String {
+    public static func partitionName(disk: String, number: Int) -> String {
         (disk.last?.isNumber == true ? disk + "p" : disk) + String(number)
     }
 
