@@ -70,13 +70,15 @@ public final class ConsoleSink: EventSink {
             let percent = totalSteps == 0 ? 0 : (stepIndex - 1) * 100 / totalSteps
             write("[\(pad(stepIndex))/\(totalSteps)] \(pad(percent, 3))%  \(clock)  \(event.description)\n")
         case .progress:
-            guard let done = event.done, let total = event.total, total > 0 else { return }
-            let line = "          \(pad(Int(done * 100 / total), 3))%  \(clock)  \(event.description)"
+            let percent = event.total.flatMap { total in total > 0 ? pad(Int((event.done ?? 0) * 100 / total), 3) + "%" : nil } ?? "    "
+            let line = "          \(percent)  \(clock)  \(event.description)"
             if line != lastProgressLine { write(line + "\n"); lastProgressLine = line }
         case .fail:
             write("FAILED    \(clock)  \(event.description)\n")
-        case .done:
-            write((event.result == "SUCCESS" ? "DONE      " : event.result == "INTERRUPTED" ? "STOPPED   " : "FAILED    ") + "\(clock)  \(event.description)\n")
+        case .done where event.result == "SUCCESS":
+            write("DONE      \(clock)  \(event.description)\n")
+        case .done where event.result == "INTERRUPTED":
+            write("STOPPED   \(clock)  \(event.description)\n")
         default:
             break
         }

@@ -154,3 +154,13 @@ extension Files {
         guard isDirectory(path) else { throw SystemError("create directory", path: path, errno: ENOTDIR) }
     }
 }
+
+extension Files {
+    /// A sparse file of `size` bytes (an empty disk image), created or extended.
+    public static func createSparse(_ path: String, size: UInt64) throws(SystemError) {
+        let fd = retryingOnInterrupt { open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644) }
+        guard fd >= 0 else { throw SystemError("create", path: path, errno: errno) }
+        defer { close(fd) }
+        guard ftruncate(fd, off_t(size)) == 0 else { throw SystemError("resize", path: path, errno: errno) }
+    }
+}

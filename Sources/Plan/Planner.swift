@@ -207,7 +207,7 @@ public enum Planner {
                       swapFile: InstallPlan.SwapFile?) -> [InstallPlan.Step] {
         let disk = [target.model, target.serial.map { "serial \($0)" }].compactMap { $0 }.joined(separator: ", ")
         var steps: [InstallPlan.Step] = [
-            .init(id: "check-target", title: "Check that \(target.stablePath) is still the disk this plan names (\(disk))"),
+            .init(id: "check-target", title: "Check that \(target.stablePath) is still the disk this plan names" + (disk.isEmpty ? "" : " (\(disk))")),
             .init(id: "wipe", title: "Erase the old partition table and signatures on \(target.name)"),
             .init(id: "partition", title: "Create the GPT partition table: " + partitions.map { "\($0.name) \(ByteCount.binaryShort($0.sizeBytes))" }.joined(separator: ", ")),
         ]

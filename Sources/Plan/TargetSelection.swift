@@ -4,6 +4,7 @@ import Profile
 /// Why no safe plan exists on this machine, in words a person can act on.
 public struct PlanRefusal: Error, Equatable, Sendable, CustomStringConvertible {
     public var reason: String
+    public init(reason: String) { self.reason = reason }
     public var description: String { reason }
 }
 

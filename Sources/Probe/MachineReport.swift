@@ -48,6 +48,13 @@ public struct Firmware: Codable, Equatable, Sendable {
     public var efiVariablesWritable: Bool?
     /// 64 or 32 (32-bit UEFI on 64-bit CPUs exists on cheap tablets and needs a different bootloader).
     public var efiPlatformBits: Int?
+
+    public init(mode: Mode, secureBoot: Bool? = nil, efiVariablesWritable: Bool? = nil, efiPlatformBits: Int? = nil) {
+        self.mode = mode
+        self.secureBoot = secureBoot
+        self.efiVariablesWritable = efiVariablesWritable
+        self.efiPlatformBits = efiPlatformBits
+    }
 }
 
 public struct CPU: Codable, Equatable, Sendable {

@@ -63,7 +63,13 @@ public final class DiskImage {
 
     deinit {
         let runner = ProcessRunner()
-        for target in mountPoints.reversed() { _ = try? runner.run(Command("umount", [target])) }
+        // Everything mounted under this image's folder — by the test or by the engine under test —
+        // deepest first, so a failing test never leaves a mount behind.
+        let mounted = (Files.text("/proc/self/mountinfo") ?? "").split(separator: "\n").compactMap { line -> String? in
+            let fields = line.split(separator: " ")
+            return fields.count > 4 ? String(fields[4]) : nil
+        }.filter { $0.hasPrefix(directory.path + "/") }
+        for target in (mountPoints + mounted).uniqueByLengthDescending() { _ = try? runner.run(Command("umount", [target])) }
         if let loopDevice {
             _ = try? runner.run(Command("partx", ["-d", loopDevice]))
             _ = try? runner.run(Command("losetup", ["-d", loopDevice]))
@@ -103,4 +109,8 @@ public enum NixTool {
         try ProcessRunner().check(Command("nix-instantiate", ["--eval", "--strict", "--json", "--store", "dummy://", "-E", expression],
                                           environment: environment)).stdoutText
     }
+}
+
+extension Array where Element == String {
+    func uniqueByLengthDescending() -> [String] { Array(Set(self)).sorted { $0.count > $1.count } }
 }
