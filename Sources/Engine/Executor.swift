@@ -203,7 +203,9 @@ public final class Executor {
             throw StepFailure(reason: "\(what) could not start \(command.executable): \(error). Is it installed on the boot medium?")
         }
         guard result.status == 0 else {
-            let output = (result.stderrText + result.stdoutText).trimmingWhitespace().split(separator: "\n").suffix(3).joined(separator: " / ")
+            // The last lines of the error output say why; standard output only when there is nothing else.
+            let stderr = result.stderrText.trimmingWhitespace()
+            let output = (stderr.isEmpty ? result.stdoutText.trimmingWhitespace() : stderr).split(separator: "\n").suffix(3).joined(separator: " / ")
             throw StepFailure(reason: "\(what) failed: `\(command)` exited with status \(result.status)\(output.isEmpty ? "" : " (\(log.redact(output)))").")
         }
         return result

@@ -94,13 +94,14 @@ private struct Pump {
 
         while !open.isEmpty || stdinOpen {
             if Interruption.requested && !signalled {
-                kill(child, SIGTERM)
+                kill(-child, SIGTERM)
                 signalled = true
             }
             var fds = open.sorted().map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             if stdinOpen { fds.append(pollfd(fd: inFD, events: Int16(POLLOUT), revents: 0)) }
-            // poll returns early with EINTR when a stop signal arrives; the loop then signals the child.
-            let ready = poll(&fds, nfds_t(fds.count), -1)
+            // A stop signal may land on another thread and not interrupt this poll: wake up every
+            // 200 ms to look at the flag, so a stop takes effect at once even then.
+            let ready = poll(&fds, nfds_t(fds.count), 200)
             if ready < 0 { if errno == EINTR { continue } else { break } }
             for entry in fds where entry.revents != 0 {
                 if entry.fd == inFD {

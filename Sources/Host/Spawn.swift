@@ -27,7 +27,10 @@ func spawnProcess(_ command: Command, stdin: Int32, stdout: Int32, stderr: Int32
     var noSignal = sigset_t()
     sigemptyset(&noSignal)
     posix_spawnattr_setsigmask(&attributes, &noSignal)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+    // Each child leads its own process group, so that stopping it also stops what it started
+    // (a shell script's `sleep`, nixos-install's nix): the group is signalled, not just the child.
+    posix_spawnattr_setpgroup(&attributes, 0)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP))
 
     var pid: pid_t = 0
     let status = withCStrings([command.executable] + command.arguments) { argv in
@@ -77,13 +80,13 @@ public final class BackgroundProcess: @unchecked Sendable {
     public func stop(graceSeconds: Int = 5) {
         guard running else { return }
         running = false
-        kill(pid, SIGTERM)
+        kill(-pid, SIGTERM)
         var status: Int32 = 0
         for _ in 0..<(graceSeconds * 20) {
             if waitpid(pid, &status, WNOHANG) == pid { return }
             usleep(50_000)
         }
-        kill(pid, SIGKILL)
+        kill(-pid, SIGKILL)
         _ = retryingOnInterrupt { waitpid(pid, &status, 0) }
     }
 
