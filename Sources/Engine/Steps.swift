@@ -12,9 +12,16 @@ import Glibc
 /// The steps of an install, one method each. Every one checks the world before it acts and can run
 /// again after an interruption.
 extension Executor {
+    /// The plan and the machine report beside the log on the boot medium, for `logs --bundle`.
+    func saveContextOnMedium() {
+        try? Files.write(Array(plan.json().utf8), to: options.logDirectory + "/plan.json", mode: 0o600)
+        try? Files.write(Array(machine.json().utf8), to: options.logDirectory + "/machine.json", mode: 0o600)
+    }
+
     /// 1. The disk is still the one the plan names, it is not the boot medium, and nothing but our own
     ///    leftovers (from an earlier run) holds it.
     func checkTarget() throws {
+        saveContextOnMedium()
         unmountEverything()
         let now = Prober.probe(.live())
         guard let disk = now.disks.first(where: { $0.name == plan.target.name }) else {
