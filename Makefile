@@ -31,6 +31,7 @@ bench: release
 	bench/size
 	bench/probe
 	bench/plan
+	bench/install
 
 clean:
 	rm -rf .build
