@@ -43,14 +43,14 @@ let package = Package(
         .executableTarget(name: "clan-installer", dependencies: ["CLI"]),
 
         // Image files, loop devices and fixture paths shared by the tests; cleans up after itself.
-        .target(name: "TestSupport", dependencies: ["Host"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Host", "CLI"], path: "Tests/TestSupport"),
         .testTarget(name: "HostTests", dependencies: ["Host", "TestSupport"]),
         .testTarget(name: "LibraryTests", dependencies: ["Blkid", "Parted", "Udev", "Curl", "Host", "TestSupport"]),
         .testTarget(name: "ProbeTests", dependencies: ["Probe", "Parted", "Host", "TestSupport"]),
         .testTarget(name: "ProfileTests", dependencies: ["Profile", "Host", "TestSupport"]),
         .testTarget(name: "PlanTests", dependencies: ["Plan", "Probe", "Profile", "Host", "TestSupport"]),
         .testTarget(name: "NixConfigTests", dependencies: ["NixConfig", "Plan", "Probe", "Profile", "Host", "TestSupport"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Plan", "Probe", "Profile", "Parted", "Blkid", "Host", "TestSupport"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Plan", "Probe", "Profile", "Parted", "Blkid", "Host", "CLI", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Probe", "Host", "TestSupport"]),
     ]
 )

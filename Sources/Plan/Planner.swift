@@ -230,7 +230,9 @@ public enum Planner {
             .init(id: "verify", title: "Check the installed system: system profile, boot loader" + (profile.clan.network == nil ? "" : ", network VM")),
             .init(id: "save-logs", title: "Save the profile, machine report and install log to /var/log/clan-installer"),
             .init(id: "unmount", title: "Unmount everything cleanly"),
-            .init(id: "finish", title: ["reboot": "Reboot into the new system", "poweroff": "Power off", "stay": "Stay in the installer"][profile.finish.rawValue]!),
+            .init(id: "finish", title: target.transport == "loop"
+                  ? "Leave the image ready (\(profile.finish.rawValue) applies when the image itself boots)"
+                  : ["reboot": "Reboot into the new system", "poweroff": "Power off", "stay": "Stay in the installer"][profile.finish.rawValue]!),
         ]
         return steps
     }

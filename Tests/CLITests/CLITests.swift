@@ -7,7 +7,7 @@ import TestSupport
 
 /// Runs the CLI in-process and collects what it printed.
 func runCLI(_ arguments: String...) -> (status: Int32, out: String, err: String) {
-    ClanInstallerHarness.run(arguments)
+    runInstaller(arguments)
 }
 
 @Suite struct CLITests {
@@ -20,7 +20,7 @@ func runCLI(_ arguments: String...) -> (status: Int32, out: String, err: String)
 
     @Test func commandHelpListsItsOptions() {
         for arguments in [["probe", "--help"], ["help", "probe"], ["probe", "--json", "--help"]] {
-            let result = ClanInstallerHarness.run(arguments)
+            let result = runInstaller(arguments)
             #expect(result.status == 0)
             #expect(result.out.hasPrefix("Usage: clan-installer probe"))
             #expect(result.out.contains("--include-serials"))
@@ -56,7 +56,7 @@ func runCLI(_ arguments: String...) -> (status: Int32, out: String, err: String)
         for arguments in [["--machine", directory.path + "/machine.json", "probe", "--json"],
                           ["probe", "--json", "--machine", directory.path + "/machine.json"],
                           ["probe", "--machine=" + directory.path + "/machine.json", "--json"]] {
-            let result = ClanInstallerHarness.run(arguments)
+            let result = runInstaller(arguments)
             #expect(result.status == 0)
             #expect(result.out == saved, "a replayed report must print byte for byte as saved")
         }
@@ -77,16 +77,6 @@ func runCLI(_ arguments: String...) -> (status: Int32, out: String, err: String)
         let result = runCLI("probe", "--root", "/nonexistent")
         #expect(result.status == 1)
         #expect(result.err.contains("not a captured machine tree"))
-    }
-}
-
-enum ClanInstallerHarness {
-    static func run(_ arguments: [String]) -> (status: Int32, out: String, err: String) {
-        let out = Mutex(""), err = Mutex("")
-        let status = ClanInstaller.main(arguments: arguments, streams: Streams(
-            out: { text in out.withLock { $0 += text } },
-            err: { text in err.withLock { $0 += text } }))
-        return (status, out.withLock { $0 }, err.withLock { $0 })
     }
 }
 
@@ -159,57 +149,5 @@ extension String {
         let refused = runCLI("--machine", fixturesDirectory + "/machines/laptop.json", "generate",
                              "--profile", fixturesDirectory + "/../../profiles/demo.json", "--out", out)
         #expect(refused.status == 4)
-    }
-}
-
-/// `install --target-image` from the command line, with the test doubles, then `logs --bundle`.
-@Suite(.serialized) struct InstallCommandTests {
-    @Test func installIntoAnImageWithJSONEventsThenBundleTheLogs() throws {
-        let directory = try TemporaryDirectory()
-        let profile = directory.path + "/profile.json"
-        let secrets = directory.path + "/secrets.json"
-        try Files.write(Array("""
-            {"version": 1, "identity": {"hostname": "imaged"}, "users": [{"name": "ada", "password": "secrets"}],
-             "disk": {"swap": "0"}, "rescue": {"when": "never"}, "interactive": ["disk"], "finish": "poweroff"}
-            """.utf8), to: profile)
-        try Files.write(Array(#"{"version": 1, "userPasswords": {"ada": "plain-pw-7421"}}"#.utf8), to: secrets)
-        let image = directory.path + "/disk.img"
-        let common = ["--target-root", directory.path + "/mnt", "--state-dir", directory.path + "/state", "--log-dir", directory.path + "/log",
-                      "--tools", fixturesDirectory + "/../Doubles/bin"]
-        defer {
-            // Detach whatever loop device still holds the image, whatever happened above.
-            if let attached = try? sh("losetup", "-j", image), let device = attached.split(separator: ":").first {
-                _ = try? sh("losetup", "-d", String(device))
-            }
-        }
-        let result = ClanInstallerHarness.run(["install", "--profile", profile, "--secrets", secrets, "--target-image", image + ":14G",
-                                              "--events", "json"] + common)
-        #expect(result.status == 0, "\(result.err)")
-        let events = result.out.split(separator: "\n").map(String.init)
-        #expect(events.first?.contains(#""kind":"start","name":"install""#) == true)
-        #expect(events.contains { $0.contains(#""name":"install/partition""#) && $0.contains(#""kind":"finish""#) })
-        #expect(events.contains { $0.contains(#""kind":"done""#) && $0.contains(#""result":"SUCCESS""#) })
-        #expect(!result.out.contains("plain-pw-7421"))
-        #expect(try sh("losetup", "-j", image).isEmpty, "the image is detached after the install")
-        // An image install never powers off the machine running the installer.
-        #expect(Files.text(directory.path + "/log/install.log")?.contains("image install: poweroff applies to the machine that boots the image") == true)
-
-        let bundle = directory.path + "/bundle.tar.gz"
-        let logs = ClanInstallerHarness.run(["logs", "--bundle", bundle, "--state-dir", directory.path + "/state", "--log-dir", directory.path + "/log"])
-        #expect(logs.status == 0, "\(logs.err)")
-        let listing = try sh("tar", "-tzf", bundle)
-        for name in ["install.log", "journal.json", "machine.json", "plan.json"] { #expect(listing.contains("clan-installer/" + name)) }
-        let contents = try sh("sh", "-c", "tar -xzOf '\(bundle)'")
-        #expect(!contents.contains("plain-pw-7421"), "no secret in the bundle")
-        #expect(contents.contains("mkpasswd --method=yescrypt --stdin"))
-    }
-
-    @Test func guidedProfileNeedsTheTypedConfirmation() throws {
-        let directory = try TemporaryDirectory()
-        try Files.write(Array(#"{"version": 1, "interactive": ["disk"], "identity": {"hostname": "x"}, "users": [{"name": "a", "password": "prompt"}], "disk": {"target": {"serial": "WD-WCC4M3KX1234"}}}"#.utf8),
-                        to: directory.path + "/p.json")
-        let result = ClanInstallerHarness.run(["--machine", fixturesDirectory + "/machines/desktop.json", "install", "--profile", directory.path + "/p.json"])
-        #expect(result.status == 4)
-        #expect(result.err.contains("confirm erasing sdb (sdb: everything on it (Linux ext4 labelled data (2 TB))) with --yes-i-confirmed WD-WCC4M3KX1234"))
     }
 }

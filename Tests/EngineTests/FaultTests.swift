@@ -12,7 +12,8 @@ import Glibc
 
 /// Failures on purpose: each ends with a plain reason, nothing lost anywhere but on the target, and a
 /// rerun (or --resume) that succeeds.
-@Suite(.serialized) struct FaultTests {
+extension EngineSuites {
+@Suite struct FaultTests {
     /// What any write would change: the checksum of the first 64 MiB (tables, superblocks, the ESP) and
     /// the blocks the sparse image has allocated (a write anywhere allocates some).
     func fingerprint(_ path: String) throws -> String {
@@ -112,4 +113,5 @@ import Glibc
         try rig.nixosInstall(nil)
         #expect(try rig.run(resume: true) == .succeeded)
     }
+}
 }

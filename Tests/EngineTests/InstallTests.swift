@@ -73,7 +73,8 @@ func espListing(_ device: String, _ path: [String]) throws -> [String]? {
     return fat.list(path)?.map(\.name).sorted()
 }
 
-@Suite(.serialized) struct InstallTests {
+extension EngineSuites {
+@Suite struct InstallTests {
     @Test func ext4BiosInstallEndToEnd() throws {
         let rig = try InstallRig()
         #expect(try rig.run() == .succeeded)
@@ -146,4 +147,5 @@ func espListing(_ device: String, _ path: [String]) throws -> [String]? {
         #expect(!rig.log.contains("correct horse battery"), "the passphrase must never reach the log")
         #expect(rig.log.contains("$ cryptsetup luksFormat --type luks2 --batch-mode --key-file=- --label cryptroot"))
     }
+}
 }

@@ -1,4 +1,6 @@
 import Host
+import CLI
+import Synchronization
 
 /// The repository's Tests/Fixtures directory.
 public let fixturesDirectory: String = {
@@ -113,4 +115,13 @@ public enum NixTool {
 
 extension Array where Element == String {
     func uniqueByLengthDescending() -> [String] { Array(Set(self)).sorted { $0.count > $1.count } }
+}
+
+/// Runs the clan-installer command line in-process and collects what it printed.
+public func runInstaller(_ arguments: [String]) -> (status: Int32, out: String, err: String) {
+    let out = Mutex(""), err = Mutex("")
+    let status = ClanInstaller.main(arguments: arguments, streams: Streams(
+        out: { text in out.withLock { $0 += text } },
+        err: { text in err.withLock { $0 += text } }))
+    return (status, out.withLock { $0 }, err.withLock { $0 })
 }
