@@ -39,7 +39,7 @@ let package = Package(
         // The install engine: executes a plan on real disks, step by step, with a journal and events.
         .target(name: "Engine", dependencies: ["Host", "Blkid", "Parted", "Probe", "Profile", "Plan", "NixConfig"]),
         // Argument parsing, subcommands, and the one place errors become messages and exit codes.
-        .target(name: "CLI", dependencies: ["Host", "Probe", "Profile", "Plan", "NixConfig", "Engine"]),
+        .target(name: "CLI", dependencies: ["Host", "Curl", "Probe", "Profile", "Plan", "NixConfig", "Engine"]),
         .executableTarget(name: "clan-installer", dependencies: ["CLI"]),
 
         // Image files, loop devices and fixture paths shared by the tests; cleans up after itself.

@@ -74,7 +74,7 @@ public enum ClanInstaller {
     static let machineOption = OptionSpec(name: "--machine", value: "FILE",
                                           help: "use a saved machine report instead of probing this machine")
 
-    static let commands: [Subcommand] = [ProbeCommand.command, ValidateCommand.command, PlanCommand.command, GenerateCommand.command, InstallCommand.command, LogsCommand.command]
+    static let commands: [Subcommand] = [ProbeCommand.command, ValidateCommand.command, PlanCommand.command, GenerateCommand.command, InstallCommand.command, AutoCommand.command, LogsCommand.command]
 
     /// Runs the program with explicit arguments (without the program name) and returns the exit code.
     /// The only place where errors become messages.

@@ -46,6 +46,12 @@ enum InstallCommand {
             try context.checkSecrets(secretsFile, for: profile)
             secrets = try InstallSecrets.decode(context.readFile(secretsFile, what: "secrets file"))
         }
+        return try install(context, profile: profile, profileFile: file, secrets: secrets, resume: arguments.flags.contains("--resume"))
+    }
+
+    /// The install itself, shared by `install` and `auto` (the boot medium's entry point).
+    static func install(_ context: Context, profile: InstallProfile, profileFile file: String, secrets: InstallSecrets, resume: Bool) throws -> ExitCode {
+        let arguments = context.arguments
         let runner = ProcessRunner(searchFirst: arguments.values["--tools"].map { [$0] } ?? [])
 
         var image: AttachedImage?
@@ -83,7 +89,7 @@ enum InstallCommand {
             targetRoot: arguments.values["--target-root"] ?? "/mnt",
             stateDirectory: arguments.values["--state-dir"] ?? "/run/clan-installer",
             logDirectory: arguments.values["--log-dir"] ?? "/var/log/clan-installer",
-            resume: arguments.flags.contains("--resume"), startOver: arguments.flags.contains("--start-over"),
+            resume: resume, startOver: arguments.flags.contains("--start-over"),
             mayPowerOff: image == nil)
         Interruption.installSignalHandlers()
         let executor = try Executor(plan: plan, profile: profile, machine: machine, secrets: secrets, runner: runner, events: sinks, options: options)

@@ -80,14 +80,25 @@ public final class Executor {
         known += profile.users.compactMap { if case .hash(let hash) = $0.password { return hash } else { return nil } }
         log = try InstallLog(path: options.logDirectory + "/install.log", secrets: known)
         self.runner = LoggedRunner(base: runner, log: log)
-        planHash = fingerprint(plan.json())
+        planHash = Executor.fingerprint(of: plan)
         journal = Journal(planHash: planHash, hostname: plan.hostname)
+    }
+
+    /// The plan's decisions, not its commentary: what would be destroyed and why it was allowed are left
+    /// out, because after a failed first attempt the disk holds our own partitions, and the plan made on
+    /// the next boot must still be recognised as the same.
+    public static func fingerprint(of plan: InstallPlan) -> String {
+        var decisions = plan
+        decisions.destroys = []
+        decisions.authorization = .init(kind: .wipeBinding, detail: "")
+        return Engine.fingerprint(decisions.json())
     }
 
     // MARK: Running
 
     public func run() -> InstallOutcome {
-        if let earlier = Journal.load(journalPath), !options.startOver {
+        // After a reboot /run is empty: the journal that survived is the copy on the target.
+        if let earlier = Journal.load(journalPath) ?? (options.resume ? journalOnTarget() : nil), !options.startOver {
             if earlier.planHash != planHash {
                 if options.resume {
                     return refuse("resume", "the journal in \(journalPath) belongs to a different plan (\(earlier.hostname), started \(earlier.started)); nothing was done. Use --start-over to install this plan from the beginning.")

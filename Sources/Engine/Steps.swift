@@ -12,6 +12,24 @@ import Glibc
 /// The steps of an install, one method each. Every one checks the world before it acts and can run
 /// again after an interruption.
 extension Executor {
+    /// The journal an earlier boot left on the target's root filesystem, read through a read-only mount
+    /// (opening LUKS first when the plan encrypts), or nil when there is none.
+    func journalOnTarget() -> Journal? {
+        guard let rootMount = plan.mounts.first(where: { $0.mountPoint == "/" }) else { return nil }
+        if let luks = plan.layout.partitions.first(where: { $0.content.kind == .luks }), let passphrase = secrets.diskPassphrase {
+            try? openLUKS(luks, passphrase: Array(passphrase.utf8))
+        }
+        let device = device(forMount: rootMount)
+        guard Files.exists(device) else { return nil }
+        let peek = options.stateDirectory + "/peek"
+        try? Files.createDirectories(peek)
+        var arguments = ["-t", rootMount.format, "-o", (["ro"] + rootMount.options.filter { $0.hasPrefix("subvol=") }).joined(separator: ",")]
+        arguments += [device, peek]
+        guard (try? runner.run(Command("mount", arguments)))?.status == 0 else { return nil }
+        defer { _ = try? runner.run(Command("umount", [peek])) }
+        return Journal.load(peek + "/var/log/clan-installer/journal.json")
+    }
+
     /// The plan and the machine report beside the log on the boot medium, for `logs --bundle`.
     func saveContextOnMedium() {
         try? Files.write(Array(plan.json().utf8), to: options.logDirectory + "/plan.json", mode: 0o600)

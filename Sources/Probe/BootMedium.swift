@@ -29,6 +29,12 @@ struct BootMediumFinder {
                     : "holds \(mountPoint) of the running system"
             }
         }
+        // The stick that carries the profile (clan.profile=LABEL=...) is part of the boot medium too.
+        for value in commandLineValues("clan.profile") where value.hasPrefix("LABEL=") || value.hasPrefix("PARTLABEL=") {
+            for index in disks.indices where disks[index].bootMediumReason == nil && Self.disk(disks[index], matches: value) {
+                disks[index].bootMediumReason = "holds the install profile (clan.profile=\(value))"
+            }
+        }
         for value in commandLineValues("clan.bootdev") {
             for index in disks.indices where disks[index].bootMediumReason == nil && Self.disk(disks[index], matches: value) {
                 disks[index].bootMediumReason = "named by clan.bootdev=\(value) on the kernel command line"
