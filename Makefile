@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/release/clan-installer
 
-.PHONY: deps build release test demo bench clean
+.PHONY: deps build release test demo demo-image bench clean
 
 ## Debian packages from .ci/packages, installed only when one is missing (needs root).
 deps:
@@ -15,25 +15,24 @@ build:
 release: deps
 	$(SWIFT) build -c release --static-swift-stdlib
 
-## Everything CI runs: unit, fixture, live (loop device) and CLI tests. Needs root.
+## Everything CI runs: unit, fixture, live (loop device), install and CLI tests, then the virtual
+## machine scenarios (the test medium in QEMU). Needs root.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --disable-xctest
+	tests/vm-scenarios
 
-DEMO ?= /tmp/clan-installer-demo
+## The main job: boot the test medium in a VM with a blank 16 GiB disk and install profiles/demo.json.
+## nixos-install is the test medium's stand-in (a real NixOS install needs the media of iso/); the rest is real.
+demo: deps
+	iso/test-medium/demo
 
-## The main job: install the demo profile into a disk image. nixos-install cannot run without nixpkgs
-## (no internet here), so its test double from Tests/Doubles stands in for it; everything else is real.
-demo: release
-	$(BIN) probe
-	@echo; echo "== the plan of profiles/demo.json on the QEMU fixture machine"
-	$(BIN) --machine Tests/Fixtures/machines/qemu-vm.json plan --profile profiles/demo.json
-	@echo; echo "== installing profiles/demo.json into $(DEMO)/disk.img"
-	rm -rf $(DEMO) && mkdir -p $(DEMO)
-	$(BIN) install --profile profiles/demo.json --target-image $(DEMO)/disk.img:24G --target-root $(DEMO)/mnt \
-	  --state-dir $(DEMO)/state --log-dir $(DEMO)/log --tools Tests/Doubles/bin
-	@echo; echo "== the installed disk image"; sgdisk -p $(DEMO)/disk.img | tail -6
-	@echo "log: $(DEMO)/log/install.log"
+## The same install into a disk image on this machine, without a VM.
+demo-image: release
+	rm -rf /tmp/clan-installer-image && mkdir -p /tmp/clan-installer-image
+	$(BIN) install --profile profiles/demo.json --target-image /tmp/clan-installer-image/disk.img:24G \
+	  --target-root /tmp/clan-installer-image/mnt --state-dir /tmp/clan-installer-image/state \
+	  --log-dir /tmp/clan-installer-image/log --tools Tests/Doubles/bin
 
 bench: release
 	bench/size
