@@ -39,6 +39,7 @@ bench: release
 	bench/probe
 	bench/plan
 	bench/install
+	bench/e2e
 
 clean:
 	rm -rf .build
