@@ -36,7 +36,7 @@ func runCLI(_ arguments: String...) -> (status: Int32, out: String, err: String)
     @Test func unknownCommandSuggestsTheNearestOne() {
         let result = runCLI("prbe")
         #expect(result.status == 2)
-        #expect(result.err == "clan-installer: unknown command `prbe` (did you mean probe?). Commands: probe, validate, plan, generate, install, logs.\n")
+        #expect(result.err == "clan-installer: unknown command `prbe` (did you mean probe?). Commands: probe, validate, plan, generate, install, auto, logs.\n")
     }
 
     @Test func unknownOptionSuggestsTheNearestOne() {
