@@ -11,12 +11,7 @@ enum AutoCommand {
         usage: "[--cmdline FILE] [--events json|FILE]",
         options: [
             OptionSpec(name: "--cmdline", value: "FILE", help: "read the kernel command line from FILE (default /proc/cmdline)"),
-            OptionSpec(name: "--events", value: "json|FILE", help: "events as JSON lines on standard output (json) or into FILE"),
-            OptionSpec(name: "--target-root", value: "DIR", help: "where to mount the new system (default /mnt)"),
-            OptionSpec(name: "--state-dir", value: "DIR", help: "journal directory (default /run/clan-installer)"),
-            OptionSpec(name: "--log-dir", value: "DIR", help: "log directory (default /var/log/clan-installer)"),
-            OptionSpec(name: "--tools", value: "DIR", help: "look for programs in DIR first"),
-        ],
+        ] + InstallCommand.engineOptions,
         run: { context in
             let commandLine = Files.attribute(context.arguments.values["--cmdline"] ?? "/proc/cmdline") ?? ""
             guard let source = ProfileDiscovery.value("clan.profile", in: commandLine) else {

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Engine
 import Host
 import Plan
@@ -21,16 +24,25 @@ enum InstallCommand {
             OptionSpec(name: "--profile", value: "FILE", help: "the install profile"),
             OptionSpec(name: "--secrets", value: "FILE", help: "passphrases and passwords the profile takes from the secrets file"),
             OptionSpec(name: "--target-image", value: "FILE[:SIZE]", help: "install into a disk image (created with SIZE, e.g. 20G, if missing)"),
-            OptionSpec(name: "--target-root", value: "DIR", help: "where to mount the new system (default /mnt)"),
             OptionSpec(name: "--yes-i-confirmed", value: "SERIAL", help: "for a guided profile: the serial of the disk you agreed to erase"),
             OptionSpec(name: "--resume", value: nil, help: "continue after the last finished step of the same plan"),
             OptionSpec(name: "--start-over", value: nil, help: "ignore an earlier journal and start from the beginning"),
-            OptionSpec(name: "--events", value: "json|FILE", help: "events as JSON lines on standard output (json) or into FILE"),
-            OptionSpec(name: "--state-dir", value: "DIR", help: "journal directory (default /run/clan-installer)"),
-            OptionSpec(name: "--log-dir", value: "DIR", help: "log directory on the boot medium (default /var/log/clan-installer)"),
-            OptionSpec(name: "--tools", value: "DIR", help: "look for programs (mkfs, nixos-install, ...) in DIR first"),
-        ],
+        ] + engineOptions,
         run: run)
+
+    /// Where the journal and the log live (also read by `logs`).
+    static let stateOptions = [
+        OptionSpec(name: "--state-dir", value: "DIR", help: "journal directory (default /run/clan-installer)"),
+        OptionSpec(name: "--log-dir", value: "DIR", help: "log directory on the boot medium (default /var/log/clan-installer)"),
+    ]
+
+    /// How the engine runs, shared by `install` and `auto`.
+    static let engineOptions = [
+        OptionSpec(name: "--target-root", value: "DIR", help: "where to mount the new system (default /mnt)"),
+        OptionSpec(name: "--events", value: "json|FILE", help: "events as JSON lines on standard output (json) or into FILE"),
+    ] + stateOptions + [
+        OptionSpec(name: "--tools", value: "DIR", help: "look for programs (mkfs, nixos-install, ...) in DIR first"),
+    ]
 
     static func run(_ context: Context) throws -> ExitCode {
         let arguments = context.arguments
@@ -146,7 +158,3 @@ final class EventFile {
     deinit { close(fd) }
     func write(_ text: String) { writeAll(text, to: fd) }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

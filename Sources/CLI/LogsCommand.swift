@@ -10,9 +10,7 @@ enum LogsCommand {
         usage: "--bundle FILE [--state-dir DIR] [--log-dir DIR]",
         options: [
             OptionSpec(name: "--bundle", value: "FILE", help: "the tar.gz to write"),
-            OptionSpec(name: "--state-dir", value: "DIR", help: "journal directory (default /run/clan-installer)"),
-            OptionSpec(name: "--log-dir", value: "DIR", help: "log directory (default /var/log/clan-installer)"),
-        ],
+        ] + InstallCommand.stateOptions,
         run: { context in
             guard let bundle = context.arguments.values["--bundle"] else {
                 throw UsageError(message: "logs needs --bundle FILE. See `clan-installer logs --help`.")

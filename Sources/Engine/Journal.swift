@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Host
 
 /// The record of an install in progress: which plan (by hash) and which steps have finished. Kept in
@@ -46,7 +49,3 @@ func fingerprint(_ text: String) -> String {
     let hex = String(hash, radix: 16)
     return String(repeating: "0", count: 16 - hex.count) + hex
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif
