@@ -249,7 +249,15 @@ public final class Executor {
     /// Unmounts everything under the target root (deepest first) and closes our LUKS mapping: only what
     /// this installer made, so that a rerun is never blocked by our own leftovers.
     func unmountEverything() {
-        let ours = currentMounts().map(\.mountPoint).filter { $0 == root || $0.hasPrefix(root + "/") }
+        // Ours: the plan's own mount points under the target root, and anything there that lives on the
+        // target disk or in our LUKS mapping. Someone else's mount under /mnt (a helper's backup disk)
+        // is left alone; if it keeps the root busy, the target check says so.
+        let planned = Set(plan.mounts.map { $0.mountPoint == "/" ? root : root + $0.mountPoint })
+        let ownDevices = Set(plan.layout.partitions.map(node) + [plan.target.path, luksMapping])
+        let ours = currentMounts().filter { mount in
+            (mount.mountPoint == root || mount.mountPoint.hasPrefix(root + "/"))
+                && (planned.contains(mount.mountPoint) || ownDevices.contains(mount.device))
+        }.map(\.mountPoint)
         for mountPoint in Set(ours).sorted(by: { $0.count > $1.count }) {
             _ = try? runner.run(Command("umount", [mountPoint]))
         }

@@ -115,3 +115,18 @@ extension EngineSuites {
     }
 }
 }
+
+extension EngineSuites.FaultTests {
+    @Test func someoneElsesMountUnderTheTargetRootIsLeftAlone() throws {
+        let rig = try InstallRig()
+        // A helper mounted a backup disk under /mnt before the install started.
+        let backup = try DiskImage(megabytes: 64)
+        try sh("mkfs.ext4", "-q", "-L", "backup", backup.path)
+        let device = try backup.attach()
+        try sh("mkdir", "-p", rig.root + "/backup")
+        _ = try ProcessRunner().check(Command("mount", ["-o", "ro", device, rig.root + "/backup"]))
+        defer { _ = try? sh("umount", rig.root + "/backup") }
+        _ = try rig.run()
+        #expect((Files.text("/proc/self/mountinfo") ?? "").contains(" \(rig.root)/backup "), "the helper's mount stays")
+    }
+}
