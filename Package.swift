@@ -17,7 +17,8 @@ let package = Package(
         systemLibrary("CUdev", pkgConfig: "libudev", apt: "libudev-dev"),
         systemLibrary("CBlkid", pkgConfig: "blkid", apt: "libblkid-dev"),
         systemLibrary("CParted", pkgConfig: "libparted", apt: "libparted-dev"),
-        systemLibrary("CCurl", pkgConfig: "libcurl", apt: "libcurl4-openssl-dev"),
+        // Headers only: libcurl itself is loaded with dlopen on first use (see its shim).
+        .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "CCpuid"),
 
         // One thin Swift module per C library; no pointer leaves them.

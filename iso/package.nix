@@ -18,6 +18,11 @@ swift.stdenv.mkDerivation {
     install -Dm755 .build/release/clan-installer $out/bin/clan-installer
     runHook postInstall
   '';
+  # libcurl is opened with dlopen("libcurl.so.4") only when a profile is fetched by URL: give the
+  # binary a runpath that finds it.
+  postFixup = ''
+    patchelf --add-rpath ${lib.getLib curl}/lib $out/bin/clan-installer
+  '';
   meta = {
     description = "Installer and provisioning appliance of cLAN";
     mainProgram = "clan-installer";

@@ -84,10 +84,30 @@ public enum Blkid {
         }
         for entry in signature.table?.entries ?? [] where entry.size > 0 {
             try attach(probe, fd, path: path, offset: entry.offset, size: entry.size)
+            // Most partitions hold what their type says: ask only those probers first (each prober costs
+            // reads), and everything else only when they find nothing.
+            if let likely = entry.type.flatMap({ likelyTypes[$0] }),
+               let found = try? superblock(probe, path: path, only: likely) {
+                signature.filesystems[entry.number] = found
+                continue
+            }
             signature.filesystems[entry.number] = try? superblock(probe, path: path)
         }
         return signature
     }
+
+    /// What a partition of a given GPT type almost always holds.
+    static let likelyTypes: [String: [String]] = [
+        "c12a7328-f81f-11d2-ba4b-00a0c93ec93b": ["vfat"],                                   // EFI system
+        "ebd0a0a2-b9e5-4433-87c0-68b6b72699c7": ["ntfs", "vfat", "exfat"],                  // Microsoft basic data
+        "de94bba4-06d1-4d40-a16a-bfd50179d6ac": ["ntfs"],                                   // Windows recovery
+        "0657fd6d-a4ab-43c4-84e5-0933c84b4f4f": ["swap"],                                   // Linux swap
+        "a19d880f-05fc-4d3b-a006-bd1f3f8ba176": ["linux_raid_member"],                      // Linux RAID
+        "e6d6d379-f507-44c2-a23c-238f2a3df928": ["LVM2_member"],                            // Linux LVM
+        "ca7d7ccb-63ed-4c53-861c-1742536059cc": ["crypto_LUKS"],                            // Linux LUKS
+        "0fc63daf-8483-4772-8e79-3d69d8477de4": ["ext4", "ext3", "ext2", "btrfs", "xfs", "crypto_LUKS", "swap", "f2fs"], // Linux filesystem
+        "4f68bce3-e8cd-4db1-96e7-fbcaf984b709": ["ext4", "ext3", "ext2", "btrfs", "xfs", "crypto_LUKS", "f2fs"],         // Linux root (x86-64)
+    ]
 
     private static func attach(_ probe: blkid_probe, _ fd: Int32, path: String, offset: UInt64, size: UInt64) throws(BlkidError) {
         guard blkid_probe_set_device(probe, fd, blkid_loff_t(offset), blkid_loff_t(size)) == 0 else {
@@ -97,16 +117,22 @@ public enum Blkid {
 
     /// The filesystem-like signature in the probe's current range, or nil when there is none (or two
     /// that contradict each other, such as a stale signature beside a new one).
-    private static func superblock(_ probe: blkid_probe, path: String) throws(BlkidError) -> BlockSignature.Superblock? {
+    /// - Parameter only: probe just these types (nil: all of them).
+    private static func superblock(_ probe: blkid_probe, path: String, only: [String]? = nil) throws(BlkidError) -> BlockSignature.Superblock? {
         blkid_probe_enable_partitions(probe, 0)
         blkid_probe_enable_superblocks(probe, 1)
         blkid_probe_set_superblocks_flags(probe, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID | BLKID_SUBLKS_TYPE
             | BLKID_SUBLKS_USAGE | BLKID_SUBLKS_VERSION)
-        // The ZFS prober reads four 256 KiB labels, more than all others together: look for ZFS only
-        // when no other signature is found (a ZFS member carries none of the others).
-        var found = withFilter(probe, BLKID_FLTR_NOTIN, ["zfs_member"]) { blkid_do_safeprobe(probe) }
-        if found == 1 {
-            found = withFilter(probe, BLKID_FLTR_ONLYIN, ["zfs_member"]) { blkid_do_safeprobe(probe) }
+        var found: Int32
+        if let only {
+            found = withFilter(probe, BLKID_FLTR_ONLYIN, only) { blkid_do_safeprobe(probe) }
+        } else {
+            // The ZFS prober reads four 256 KiB labels, more than all others together: look for ZFS only
+            // when no other signature is found (a ZFS member carries none of the others).
+            found = withFilter(probe, BLKID_FLTR_NOTIN, ["zfs_member"]) { blkid_do_safeprobe(probe) }
+            if found == 1 {
+                found = withFilter(probe, BLKID_FLTR_ONLYIN, ["zfs_member"]) { blkid_do_safeprobe(probe) }
+            }
         }
         guard found != -1 else { throw BlkidError(path: path, message: "probing failed") }
         guard found == 0, let type = value(probe, "TYPE") else { return nil }

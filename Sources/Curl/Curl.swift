@@ -14,32 +14,40 @@ public enum Curl {
         public var description: String { "\(url): \(message)" }
     }
 
-    private static let initialized: Bool = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK }()
+    /// libcurl's entry points, loaded on first use; nil when libcurl is not installed. A table of function
+    /// pointers written once and only read afterwards.
+    nonisolated(unsafe) private static let api: clan_curl? = {
+        var api = clan_curl()
+        guard clan_curl_load(&api) == 1, api.global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK else { return nil }
+        return api
+    }()
 
     /// Downloads `url` and returns the status and body, whatever the status. Throws when no response
     /// came (connection refused, timeout, TLS failure, body over `maxBytes`).
     public static func get(_ url: String, timeoutSeconds: Int = 30, maxBytes: Int = 16 << 20) throws(Error) -> Response {
-        guard initialized, let handle = curl_easy_init() else { throw Error(url: url, message: "libcurl is unavailable") }
-        defer { curl_easy_cleanup(handle) }
+        guard var api, let handle = api.easy_init() else {
+            throw Error(url: url, message: "libcurl (libcurl.so.4) is not installed on this system")
+        }
+        defer { api.easy_cleanup(handle) }
         let sink = Sink(limit: maxBytes)
         let box = Unmanaged.passRetained(sink)
         defer { box.release() }
 
-        clan_curl_setopt_string(handle, CURLOPT_URL, url)
-        clan_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1)
-        clan_curl_setopt_long(handle, CURLOPT_MAXREDIRS, 5)
-        clan_curl_setopt_long(handle, CURLOPT_TIMEOUT, timeoutSeconds)
-        clan_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, min(timeoutSeconds, 10))
-        clan_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-        clan_curl_setopt_string(handle, CURLOPT_USERAGENT, "clan-installer")
-        clan_curl_setopt_write_function(handle, collect)
-        clan_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, box.toOpaque())
+        clan_curl_setopt_string(&api, handle, CURLOPT_URL, url)
+        clan_curl_setopt_long(&api, handle, CURLOPT_FOLLOWLOCATION, 1)
+        clan_curl_setopt_long(&api, handle, CURLOPT_MAXREDIRS, 5)
+        clan_curl_setopt_long(&api, handle, CURLOPT_TIMEOUT, timeoutSeconds)
+        clan_curl_setopt_long(&api, handle, CURLOPT_CONNECTTIMEOUT, min(timeoutSeconds, 10))
+        clan_curl_setopt_long(&api, handle, CURLOPT_NOSIGNAL, 1)
+        clan_curl_setopt_string(&api, handle, CURLOPT_USERAGENT, "clan-installer")
+        clan_curl_setopt_write_function(&api, handle, collect)
+        clan_curl_setopt_pointer(&api, handle, CURLOPT_WRITEDATA, box.toOpaque())
 
-        let code = curl_easy_perform(handle)
+        let code = api.easy_perform(handle)
         if sink.overflowed { throw Error(url: url, message: "response larger than \(maxBytes) bytes") }
-        guard code == CURLE_OK else { throw Error(url: url, message: String(cString: curl_easy_strerror(code))) }
+        guard code == CURLE_OK else { throw Error(url: url, message: api.easy_strerror(code).map { String(cString: $0) } ?? "error \(code.rawValue)") }
         var status = 0
-        clan_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        clan_curl_getinfo_long(&api, handle, CURLINFO_RESPONSE_CODE, &status)
         return Response(status: status, body: sink.bytes)
     }
 
