@@ -18,11 +18,7 @@ enum GenerateCommand {
             }
             let profile = try context.profile(file)
             let machine = try context.machine(probing: .live())
-            let plan: InstallPlan
-            switch Planner.plan(machine: machine, profile: profile) {
-            case .failure(let refusal): throw NoSafePlan(refusal: refusal)
-            case .success(let result): plan = result
-            }
+            let plan = try context.plan(machine, profile)
             let configuration = ConfigGenerator.generate(plan: plan, profile: profile, machine: machine)
             for (path, content) in configuration.files {
                 let target = out + "/" + path

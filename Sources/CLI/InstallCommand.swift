@@ -71,11 +71,7 @@ enum InstallCommand {
         defer { image?.detach(runner: runner) }
 
         let machine = try context.machine(probing: .live())
-        let plan: InstallPlan
-        switch Planner.plan(machine: machine, profile: profile, image: image.map { .init(loopDevice: $0.device, imagePath: $0.path) }) {
-        case .failure(let refusal): throw NoSafePlan(refusal: refusal)
-        case .success(let result): plan = result
-        }
+        let plan = try context.plan(machine, profile, image: image.map { .init(loopDevice: $0.device, imagePath: $0.path) })
         if plan.authorization.kind == .typedConfirmationNeeded {
             guard let typed = arguments.values["--yes-i-confirmed"], typed == plan.target.serial || typed == plan.target.name else {
                 throw NoSafePlan(refusal: PlanRefusal(reason: "this is a guided profile: confirm erasing \(plan.target.name) (\(plan.destroys.first ?? "empty")) with --yes-i-confirmed \(plan.target.serial ?? plan.target.name)"))

@@ -37,6 +37,14 @@ extension Context {
         }
     }
 
+    /// The plan for this profile on this machine, or the refusal as an error (exit code 4).
+    func plan(_ machine: MachineReport, _ profile: InstallProfile, image: Planner.ImageTarget? = nil) throws -> InstallPlan {
+        switch Planner.plan(machine: machine, profile: profile, image: image) {
+        case .failure(let refusal): throw NoSafePlan(refusal: refusal)
+        case .success(let plan): return plan
+        }
+    }
+
     /// Checks a secrets file against the profile's references, without ever printing a secret.
     func checkSecrets(_ path: String, for profile: InstallProfile) throws {
         let secrets: InstallSecrets
@@ -85,13 +93,8 @@ enum PlanCommand {
             }
             let profile = try context.profile(file)
             if let secrets = context.arguments.values["--secrets"] { try context.checkSecrets(secrets, for: profile) }
-            let machine = try context.machine(probing: .live())
-            switch Planner.plan(machine: machine, profile: profile) {
-            case .failure(let refusal):
-                throw NoSafePlan(refusal: refusal)
-            case .success(let plan):
-                context.streams.out(context.arguments.flags.contains("--json") ? plan.json() : PlanText.render(plan))
-                return .success
-            }
+            let plan = try context.plan(context.machine(probing: .live()), profile)
+            context.streams.out(context.arguments.flags.contains("--json") ? plan.json() : PlanText.render(plan))
+            return .success
         })
 }
